@@ -1,0 +1,199 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/interviewbot/interviewbot/data"
+	"github.com/interviewbot/interviewbot/index"
+	"github.com/interviewbot/interviewbot/index/zhconv"
+)
+
+// askAnswer is one line of `ask -json`. Other tools read it: the field names
+// are a contract.
+type askAnswer struct {
+	Question   string       `json:"question"`
+	Answered   bool         `json:"answered"`
+	Confidence float64      `json:"confidence"`
+	Error      string       `json:"error,omitempty"`
+	Passages   []askPassage `json:"passages"`
+}
+
+type askPassage struct {
+	ID         string   `json:"id"`
+	Speaker    string   `json:"speaker"`
+	SpeakerEN  string   `json:"speaker_en"`
+	Section    string   `json:"section"`
+	Position   int      `json:"position"`
+	Text       string   `json:"text"`
+	English    string   `json:"english"`
+	Asked      string   `json:"asked,omitempty"`
+	Score      float64  `json:"score"`
+	Coverage   float64  `json:"coverage"`
+	Highlights []string `json:"highlights,omitempty"`
+}
+
+func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	k := fs.Int("k", 3, "how many passages to return per question")
+	asJSON := fs.Bool("json", false, "print one JSON object per question, one per line")
+	locale := fs.String("locale", "", "reader's locale: zh-TW (original text), zh-CN (Simplified), en (English first); default: from the question")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: interviewbot ask [-k N] [-json] [-locale L] [QUESTION...]\n\n"+
+			"Answers QUESTION, or each line of standard input when no question is given.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	if *k < 1 || *k > index.MaxLimit {
+		return usageError{fmt.Errorf("-k must be between 1 and %d", index.MaxLimit)}
+	}
+	ix, err := buildIndex()
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+
+	w := bufio.NewWriter(stdout)
+	defer w.Flush()
+	answer := func(q string) error {
+		res, err := ix.Search(ctx, index.Request{Question: q, Limit: *k})
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if *asJSON {
+			return writeJSON(w, ix.Article(), q, res, err)
+		}
+		writeText(w, ix.Article(), q, res, err, *locale)
+		return w.Flush()
+	}
+	if fs.NArg() > 0 {
+		return answer(strings.Join(fs.Args(), " "))
+	}
+	r := bufio.NewReader(stdin)
+	for {
+		line, readErr := r.ReadString('\n')
+		if line != "" || readErr == nil {
+			if err := answer(strings.TrimRight(line, "\r\n")); err != nil {
+				return err
+			}
+		}
+		if errors.Is(readErr, io.EOF) {
+			return nil
+		}
+		if readErr != nil {
+			return fmt.Errorf("read questions: %w", readErr)
+		}
+	}
+}
+
+func buildIndex() (*index.Index, error) {
+	a, err := data.Load()
+	if err != nil {
+		return nil, fmt.Errorf("load interview: %w", err)
+	}
+	ix, err := index.New(a)
+	if err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
+	}
+	return ix, nil
+}
+
+func writeJSON(w io.Writer, a *data.Article, q string, res *index.Result, err error) error {
+	out := askAnswer{Question: q, Passages: []askPassage{}}
+	if err != nil {
+		out.Error = friendly(err)
+	} else {
+		out.Question, out.Answered, out.Confidence = res.Question, res.Answered, round(res.Confidence)
+		for _, h := range res.Hits {
+			out.Passages = append(out.Passages, passageJSON(a, h))
+		}
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return fmt.Errorf("encode answer: %w", err)
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
+}
+
+func passageJSON(a *data.Article, h index.Hit) askPassage {
+	p := h.Passage
+	out := askPassage{
+		ID: p.ID, Speaker: p.Speaker, SpeakerEN: p.SpeakerEN, Section: string(p.Section),
+		Position: p.Position, Text: p.Text, English: p.English,
+		Score: round(h.Score), Coverage: round(h.Coverage),
+	}
+	if q, ok := a.ByID(p.QuestionID); ok {
+		out.Asked = q.Text
+	}
+	for _, s := range h.Text {
+		out.Highlights = append(out.Highlights, p.Text[s.Start:s.End])
+	}
+	return out
+}
+
+func round(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
+
+// friendly turns a search error into words for the asker.
+func friendly(err error) string {
+	switch {
+	case errors.Is(err, index.ErrEmpty):
+		return "the question is empty: ask something about the interview"
+	case errors.Is(err, index.ErrTooLong):
+		return fmt.Sprintf("the question is too long: keep it under %d characters", index.MaxQuestionRunes)
+	}
+	return "the search failed: " + err.Error()
+}
+
+func writeText(w io.Writer, a *data.Article, q string, res *index.Result, err error, locale string) {
+	if err != nil {
+		fmt.Fprintf(w, "? %s\n  %s\n\n", oneLine(q), friendly(err))
+		return
+	}
+	fmt.Fprintf(w, "? %s\n", res.Question)
+	if !res.Answered {
+		fmt.Fprintf(w, "  The interview doesn't answer that (confidence %.2f).\n", res.Confidence)
+		if len(res.Hits) > 0 {
+			fmt.Fprintf(w, "  Closest passage: [%s] %s\n", res.Hits[0].Passage.ID, oneLine(res.Hits[0].Passage.Text))
+		}
+		fmt.Fprintln(w)
+		return
+	}
+	lang := index.LangFor(locale, res.Question)
+	for i, h := range res.Hits {
+		p := h.Passage
+		speaker := p.Speaker
+		if lang == index.English {
+			speaker = p.SpeakerEN
+		}
+		fmt.Fprintf(w, "%d. %s · %s · passage %d of %d [%s]\n", i+1, speaker, p.Section, p.Position, len(a.Passages), p.ID)
+		switch lang {
+		case index.English:
+			fmt.Fprintf(w, "   %s\n   %s\n", indent(p.English), indent(p.Text))
+		case index.Simplified:
+			fmt.Fprintf(w, "   %s\n", indent(zhconv.Mainland(p.Text)))
+		default:
+			fmt.Fprintf(w, "   %s\n", indent(p.Text))
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n   ") }
+
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 80 {
+		return string(r[:80]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,18 @@
+// Command interviewbot answers questions about Mark Zuckerberg's interview on
+// Meta's AI hiring, personal superintelligence and the Titan clusters: on
+// Discord over the gateway, as an HTTP interactions endpoint, or on the
+// command line.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args, os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintf(os.Stderr, "interviewbot: %v\n", err)
+		os.Exit(exitCode(err))
+	}
+}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `interviewbot answers questions about Mark Zuckerberg's interview on Meta's
+AI hiring, personal superintelligence, CapEx and the Titan clusters.
+
+usage: interviewbot [command] [flags]
+
+commands:
+  run          start the Discord bot over the gateway (the default)
+  serve        serve Discord interactions over HTTP (POST /interactions)
+  ask          answer questions on the command line
+  register     register the slash commands with Discord once
+  invite       print the URL that adds the bot to a server
+  healthcheck  probe a running bot's /healthz (exit 0 when healthy)
+  version      print the version
+
+Run 'interviewbot COMMAND -h' for a command's flags.
+`
+
+// usageError is a mistake in how the command was called: exit status 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func exitCode(err error) int {
+	var u usageError
+	if errors.As(err, &u) {
+		return 2
+	}
+	return 1
+}
+
+// run is the whole program: main only calls it. Everything it needs from the
+// outside world comes in as arguments, so tests drive it like main does.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	cmd, rest := "run", args[1:]
+	if len(rest) > 0 && len(rest[0]) > 0 && rest[0][0] != '-' {
+		cmd, rest = rest[0], rest[1:]
+	}
+	switch cmd {
+	case "ask":
+		return runAsk(ctx, rest, stdin, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return usageError{fmt.Errorf("unknown command %q", cmd)}
+}

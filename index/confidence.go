@@ -1,0 +1,288 @@
+package index
+
+import (
+	"math"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+)
+
+// Whether to answer. BM25 scores grow with the length of the question, so a
+// fixed score threshold either rejects long good questions or accepts short
+// bad ones. Instead we ask how much of the question the best passage covers:
+// every content word of the question, weighted by how rare it is in the
+// interview (a word the interview never uses weighs most), counts as covered
+// when the passage or its search aids contain it. "What is Zuckerberg's net
+// worth?" shares Zuckerberg with half the passages but "net worth" with none,
+// so it covers little; a paraphrase of a real answer covers most of itself.
+// The threshold is set on the tuning set (see quality_test.go).
+const (
+	answerThreshold = 0.55
+	// answerDepth is how many top hits may vouch for an answer.
+	answerDepth = 3
+	// partial credit for a Chinese character found only on its own, and for
+	// a Latin word found only within one edit.
+	creditUnigram = 0.25
+	creditFuzzy   = 0.7
+)
+
+// stopChars are Chinese function characters: grammar and question words
+// that say nothing about the topic.
+const stopChars = "的了吗呢吧啊呀嘛啦哦么什怎为哪谁几是不对在有和与跟也都就还说这那个会能要想把被给让得地着过很最又再才该可以之其而及或如何请问下一些吗呗咋啥嗯觉认讲聊谈提他她它"
+
+// stopWords are English words of asking, beyond bleve's stop list, that say
+// nothing about the topic (after stemming).
+var stopWords = map[string]bool{
+	"sai": true, "said": true, "think": true, "thought": true, "mention": true, "talk": true,
+	"tell": true, "told": true, "go": true, "get": true, "got": true, "thing": true, "stuff": true,
+	"realli": true, "actual": true, "liter": true, "kind": true, "sort": true, "like": true,
+	"just": true, "also": true, "even": true, "ok": true, "lol": true, "guy": true, "ppl": true,
+	"someth": true, "anyth": true, "wai": true, "make": true, "much": true, "mani": true,
+	"explain": true, "describ": true, "view": true, "opinion": true, "what'": true, "whats": true,
+}
+
+type docTerms struct {
+	zh    map[string]bool // Chinese unigrams and bigrams, Latin words in Chinese text
+	en    map[string]bool // stemmed English terms
+	pairs map[string]bool // names with numbers, see namePairs
+}
+
+type termStats struct {
+	docs []docTerms
+	df   map[string]int
+	n    float64
+	ix   *Index
+}
+
+func newTermStats(ix *Index, docs []map[string]string) *termStats {
+	s := &termStats{docs: make([]docTerms, len(docs)), df: map[string]int{}, n: float64(len(docs)), ix: ix}
+	for i, d := range docs {
+		t := docTerms{zh: map[string]bool{}, en: map[string]bool{}, pairs: map[string]bool{}}
+		for _, f := range []string{fieldZH, fieldZHAids, fieldCtxZH} {
+			toks := ix.zh.Analyze([]byte(substitute(d[f], zhGroups, false)))
+			for _, tok := range toks {
+				t.zh[string(tok.Term)] = true
+			}
+			namePairs(ix.en.Analyze([]byte(d[f])), t.pairs)
+		}
+		for _, f := range []string{fieldEN, fieldENAids, fieldCtxEN} {
+			toks := ix.en.Analyze([]byte(substitute(strings.ToLower(d[f]), enGroups, true)))
+			for _, tok := range toks {
+				t.en[string(tok.Term)] = true
+			}
+			namePairs(toks, t.pairs)
+		}
+		for term := range t.zh {
+			s.df["z:"+term]++
+		}
+		for term := range t.en {
+			s.df["e:"+term]++
+		}
+		s.docs[i] = t
+	}
+	return s
+}
+
+func (s *termStats) idf(key string) float64 {
+	df := float64(s.df[key])
+	return math.Log(1 + (s.n-df+0.5)/(df+0.5))
+}
+
+// coverage is the weighted share of the question's content that document
+// doc covers.
+//
+// Chinese is weighed character by character, each through the words it
+// forms: a character belongs to the known bigrams it makes with its
+// neighbours (進展 in 目前進展滿意); it weighs as much as the rarest of them
+// and is covered when the document has one. Bigrams the interview never uses
+// are mostly seams between two words (展滿), so they are ignored while the
+// character has a known bigram on its other side. A character with no known
+// bigram on either side is part of a word the interview never uses (員工,
+// 比特幣): it weighs the most and is covered, weakly, only by itself.
+func (s *termStats) coverage(p parsed, doc int) float64 {
+	d := s.docs[doc]
+	var got, total float64
+	for _, run := range p.hanRuns {
+		for i, r := range run {
+			if strings.ContainsRune(stopChars, r) {
+				continue
+			}
+			var w float64
+			known, covered := false, false
+			for _, j := range [2]int{i - 1, i} {
+				if j < 0 || j+1 >= len(run) {
+					continue
+				}
+				bg := string(run[j : j+2])
+				if s.df["z:"+bg] == 0 {
+					continue
+				}
+				known = true
+				w = math.Max(w, s.idf("z:"+bg))
+				covered = covered || d.zh[bg]
+			}
+			if !known {
+				w = s.idf("")
+			}
+			total += w
+			switch {
+			case covered:
+				got += w
+			case d.zh[string(r)]:
+				got += w * creditUnigram
+			}
+		}
+	}
+	for i, t := range p.latinTerms {
+		w := math.Min(s.idf("e:"+t), s.idf("z:"+t))
+		total += w
+		if need := p.latinNeed[i]; need != "" && !d.pairs[need] {
+			// a name with a number (Llama 5, H100) is only covered whole
+			continue
+		}
+		switch {
+		case d.en[t] || d.zh[t]:
+			got += w
+		case utf8.RuneCountInString(t) >= 5 && (nearAny(t, d.en) || nearAny(t, d.zh)):
+			got += w * creditFuzzy
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
+}
+
+// prepareCoverage fills the parts of p that coverage reads: the question's
+// Chinese runs and its English terms, with synonyms folded to their group's
+// canonical word so that 小扎 counts as 扎克伯格.
+func (ix *Index) prepareCoverage(p *parsed, canonical, lower string) {
+	// Zuckerberg is the subject of nearly every question: his name says
+	// nothing about which answer is meant.
+	zh := strings.ReplaceAll(substitute(canonical, zhGroups, false), zhGroups[0][0], " ")
+	lower = strings.ReplaceAll(substitute(lower, enGroups, true), enGroups[0][0], " ")
+	var run []rune
+	for _, r := range zh {
+		if isHan(r) {
+			run = append(run, r)
+			continue
+		}
+		if len(run) > 0 {
+			p.hanRuns = append(p.hanRuns, run)
+			run = nil
+		}
+	}
+	if len(run) > 0 {
+		p.hanRuns = append(p.hanRuns, run)
+	}
+	seen := map[string]bool{}
+	var prev *analysis.Token
+	for _, tok := range ix.en.Analyze([]byte(lower)) {
+		t := string(tok.Term)
+		if tok.Type == analysis.Ideographic || HasHan(t) || stopWords[t] {
+			prev = nil
+			continue
+		}
+		need := ""
+		if prev != nil && prev.Position+1 == tok.Position && isNumber(t) && !isNumber(string(prev.Term)) {
+			need = string(prev.Term) + " " + t
+		}
+		prev = tok
+		if seen[t+"|"+need] {
+			continue
+		}
+		seen[t+"|"+need] = true
+		p.latinTerms = append(p.latinTerms, t)
+		p.latinNeed = append(p.latinNeed, need)
+	}
+}
+
+// namePairs returns "word number" pairs of adjacent tokens (llama 4).
+func namePairs(toks analysis.TokenStream, into map[string]bool) {
+	for i := 1; i < len(toks); i++ {
+		a, b := toks[i-1], toks[i]
+		if a.Position+1 == b.Position && isNumber(string(b.Term)) && !isNumber(string(a.Term)) {
+			into[string(a.Term)+" "+string(b.Term)] = true
+		}
+	}
+}
+
+func isNumber(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// substitute replaces every non-canonical member of a group with the
+// group's canonical (first) word.
+func substitute(s string, groups [][]string, words bool) string {
+	for _, g := range groups {
+		for _, w := range g[1:] {
+			if contains(s, w, words) {
+				s = replaceWord(s, w, g[0], words)
+			}
+		}
+	}
+	return s
+}
+
+func replaceWord(s, old, repl string, words bool) string {
+	if !words {
+		return strings.ReplaceAll(s, old, repl)
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		j := strings.Index(s[i:], old)
+		if j < 0 {
+			b.WriteString(s[i:])
+			break
+		}
+		start, end := i+j, i+j+len(old)
+		b.WriteString(s[i:start])
+		if (start == 0 || !isWordByte(s[start-1])) && (end == len(s) || !isWordByte(s[end])) {
+			b.WriteString(repl)
+		} else {
+			b.WriteString(old)
+		}
+		i = end
+	}
+	return b.String()
+}
+
+// nearAny reports whether some term in set is within one edit of t.
+func nearAny(t string, set map[string]bool) bool {
+	for u := range set {
+		if d := len(u) - len(t); d >= -1 && d <= 1 && withinOneEdit(t, u) {
+			return true
+		}
+	}
+	return false
+}
+
+// withinOneEdit reports whether a and b differ by at most one insertion,
+// deletion, substitution or transposition of adjacent bytes.
+func withinOneEdit(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	if i == len(a) {
+		return len(b)-len(a) <= 1
+	}
+	switch {
+	case len(a) == len(b):
+		if a[i+1:] == b[i+1:] {
+			return true
+		}
+		return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+	default:
+		return a[i:] == b[i+1:]
+	}
+}

@@ -1,0 +1,323 @@
+// Package index finds the passages of the interview that answer a question,
+// in Traditional Chinese, Simplified Chinese or English, or says that the
+// interview has no good answer. It builds a bleve v2 index in memory from the
+// embedded passages at start-up.
+//
+// How it works, and why (figures are from the tuning and dev sets, see
+// quality_test.go):
+//   - Chinese is folded to one canonical form, mainland Simplified
+//     (zhconv.Mainland), in the index and in the query, so 資料中心, 數據中心 and
+//     数据中心 are one word. Then overlapping bigrams plus unigrams.
+//   - English questions meet the English rendering of every passage, stemmed
+//     by bleve's en analyzer; Latin words in Chinese questions (GPU, Hyperion,
+//     Llama) meet both sides.
+//   - Every passage also carries search aids written from its own content:
+//     keywords and the questions it answers, in both languages. They weigh
+//     less than the text itself but bridge paraphrases.
+//   - Answers inherit, with a low weight, the host question they answer.
+//   - A small expansion table maps nicknames and everyday synonyms that
+//     bigrams cannot (小扎 → 扎克伯格, Zuck → Zuckerberg); see expand.go.
+//   - Scoring is bleve's BM25. Whether to answer at all is decided by how much
+//     of the question the best passage covers (confidence.go), not by the raw
+//     score, which is not comparable between questions.
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/interviewbot/interviewbot/data"
+	"github.com/interviewbot/interviewbot/index/zhconv"
+)
+
+// Field boosts, measured on the tuning set.
+const (
+	boostText    = 1.0
+	boostAids    = 0.6
+	boostContext = 0.5
+	boostFuzzy   = 0.3
+	// expansions are guesses at what the asker meant: they rank below the
+	// asker's own words
+	boostExpansion = 0.5
+	// hostWeight scales the host's lines: a question usually wants the
+	// answer, not the host's own question, unless it asks about the host.
+	hostWeight  = 0.6
+	rerankDepth = 20
+)
+
+// Index answers questions about one article. It is safe for concurrent use.
+type Index struct {
+	article *data.Article
+	bleve   bleve.Index
+	zh, en  analysis.Analyzer
+	stats   *termStats
+	suggest *suggester
+}
+
+// Hit is one passage found for a question.
+type Hit struct {
+	Passage *data.Passage
+	// Score is bleve's BM25 score; only comparable within one question.
+	Score float64
+	// Coverage is how much of the question this passage covers, 0 to 1.
+	Coverage float64
+	// Text and English mark the matched words in Passage.Text and
+	// Passage.English (byte offsets, sorted, not overlapping).
+	Text, English []Span
+}
+
+// Span is a half-open byte range [Start, End).
+type Span struct{ Start, End int }
+
+// Result is the answer to one question.
+type Result struct {
+	// Question is the cleaned question that was searched.
+	Question string
+	// Answered is false when the interview has no good answer.
+	Answered bool
+	// Confidence is the best hit's coverage, 0 to 1.
+	Confidence float64
+	// Hits are the best passages, best first. They are present even when
+	// Answered is false (as hints); callers decide whether to show them.
+	Hits []Hit
+	// Total is how many passages matched at all.
+	Total int
+}
+
+// Request asks for Limit hits after skipping Offset.
+type Request struct {
+	Question string
+	Limit    int
+	Offset   int
+}
+
+// MaxLimit caps how many hits one request may ask for.
+const MaxLimit = 50
+
+// New builds the index for an article.
+func New(a *data.Article) (*Index, error) {
+	m, err := newMapping()
+	if err != nil {
+		return nil, fmt.Errorf("index mapping: %w", err)
+	}
+	// NewMemOnly would silently ignore BM25: scorch in memory does not.
+	b, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("create index: %w", err)
+	}
+	ix := &Index{article: a, bleve: b}
+	if ix.zh, ix.en, err = analyzers(m); err != nil {
+		return nil, err
+	}
+	batch := b.NewBatch()
+	docs := make([]map[string]string, len(a.Passages))
+	for i := range a.Passages {
+		docs[i] = document(a, &a.Passages[i])
+		if err := batch.Index(a.Passages[i].ID, docs[i]); err != nil {
+			return nil, fmt.Errorf("index passage %s: %w", a.Passages[i].ID, err)
+		}
+	}
+	if err := b.Batch(batch); err != nil {
+		return nil, fmt.Errorf("index passages: %w", err)
+	}
+	ix.stats = newTermStats(ix, docs)
+	if ix.suggest, err = newSuggester(ix); err != nil {
+		return nil, err
+	}
+	return ix, nil
+}
+
+func analyzers(m *mapping.IndexMappingImpl) (zh, en analysis.Analyzer, err error) {
+	zh, en = m.AnalyzerNamed(analyzerZH), m.AnalyzerNamed(analyzerEN)
+	if zh == nil || en == nil {
+		return nil, nil, errors.New("index mapping: analyzers missing")
+	}
+	return zh, en, nil
+}
+
+// Close releases the index.
+func (ix *Index) Close() error { return ix.bleve.Close() }
+
+// Article returns the article the index was built from.
+func (ix *Index) Article() *data.Article { return ix.article }
+
+// document is what bleve indexes for a passage.
+func document(a *data.Article, p *data.Passage) map[string]string {
+	var zhAids, enAids []string
+	zhAids = append(zhAids, p.Keywords.ZH...)
+	zhAids = append(zhAids, p.Questions.ZH...)
+	enAids = append(enAids, p.Keywords.EN...)
+	enAids = append(enAids, p.Questions.EN...)
+	for _, t := range a.Topics {
+		for _, id := range p.Topics {
+			if id == t.ID {
+				zhAids = append(zhAids, t.ZH)
+				enAids = append(enAids, t.EN)
+			}
+		}
+	}
+	doc := map[string]string{
+		fieldZH:     canonicalZH(p.Text),
+		fieldZHAids: canonicalZH(strings.Join(zhAids, "\n")),
+		fieldEN:     p.English,
+		fieldENAids: strings.Join(enAids, "\n"),
+	}
+	if q, ok := a.ByID(p.QuestionID); ok {
+		doc[fieldCtxZH] = canonicalZH(q.Text)
+		doc[fieldCtxEN] = q.English
+	}
+	return doc
+}
+
+// canonicalZH is the one form Chinese text takes inside the index.
+func canonicalZH(s string) string { return zhconv.Mainland(strings.ToLower(s)) }
+
+// Search answers one question.
+func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
+	q, err := Clean(req.Question)
+	if err != nil {
+		return nil, err
+	}
+	limit := min(max(req.Limit, 1), MaxLimit)
+	offset := min(max(req.Offset, 0), len(ix.article.Passages))
+	pq := ix.parse(q)
+	// Fetch more than asked for: the host's questions are re-ranked below
+	// the answers, which may lift an answer from beyond the page.
+	sr := bleve.NewSearchRequestOptions(ix.query(pq), max(offset+limit, rerankDepth), 0, false)
+	res, err := ix.bleve.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	out := &Result{Question: q, Total: int(res.Total)}
+	hits := make([]Hit, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		p, ok := ix.article.ByID(h.ID)
+		if !ok {
+			continue
+		}
+		score := h.Score
+		if p.Speaker == data.SpeakerHost && !pq.aboutHost {
+			score *= hostWeight
+		}
+		hits = append(hits, Hit{Passage: p, Score: score})
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
+	for rank := range hits {
+		if rank >= offset+limit {
+			break
+		}
+		h := &hits[rank]
+		h.Coverage = ix.stats.coverage(pq, h.Passage.Position-1)
+		if rank < answerDepth {
+			out.Confidence = math.Max(out.Confidence, h.Coverage)
+		}
+		if rank >= offset {
+			h.Text, h.English = ix.highlight(pq, h.Passage)
+			out.Hits = append(out.Hits, *h)
+		}
+	}
+	if offset > 0 {
+		// the confidence of a later page is that of the question
+		for rank := 0; rank < min(answerDepth, len(hits), offset); rank++ {
+			out.Confidence = math.Max(out.Confidence, ix.stats.coverage(pq, hits[rank].Passage.Position-1))
+		}
+	}
+	out.Answered = len(hits) > 0 && out.Confidence >= answerThreshold
+	return out, nil
+}
+
+// parsed is a question prepared for both languages.
+type parsed struct {
+	zh, en       string // canonical Chinese text; English text, lower-cased
+	zhExp, enExp string // expansions, searched with a lower weight
+	latin        []string
+	// terms of the question as analysed, before expansion: what to mark
+	zhTerms, enTerms map[string]bool
+	// what coverage reads; see prepareCoverage
+	hanRuns    [][]rune
+	latinTerms []string
+	latinNeed  []string // for each latin term, a "name number" pair it needs
+	aboutHost  bool     // the question asks about the host
+}
+
+func (ix *Index) parse(q string) parsed {
+	lower := strings.ToLower(q)
+	zh := canonicalZH(q)
+	p := parsed{zh: zh, en: lower, latin: latinWords(lower)}
+	p.aboutHost = contains(zh, zhGroups[1][0], false) || contains(substitute(lower, enGroups, true), enGroups[1][0], true) ||
+		contains(substitute(zh, zhGroups, false), zhGroups[1][0], false)
+	p.zhTerms = terms(ix.zh, zh)
+	p.enTerms = terms(ix.en, lower)
+	ix.prepareCoverage(&p, zh, lower)
+	p.zhExp, p.enExp = expandZH(zh), expandEN(lower)
+	return p
+}
+
+func terms(a analysis.Analyzer, s string) map[string]bool {
+	out := map[string]bool{}
+	for _, t := range a.Analyze([]byte(s)) {
+		out[string(t.Term)] = true
+	}
+	return out
+}
+
+// latinWords returns the words written in Latin letters or digits, for fuzzy
+// matching of misspelt names (Hyperion, Sun Valley).
+func latinWords(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	})
+}
+
+func match(text, field string, boost float64) query.Query {
+	m := query.NewMatchQuery(text)
+	m.SetField(field)
+	m.SetBoost(boost)
+	return m
+}
+
+// query builds the bleve query. User text only ever reaches bleve through
+// MatchQuery on a named field, so no character of it is query syntax.
+func (ix *Index) query(p parsed) query.Query {
+	qs := []query.Query{
+		match(p.zh, fieldZH, boostText),
+		match(p.zh, fieldZHAids, boostAids),
+		match(p.zh, fieldCtxZH, boostContext),
+		match(p.en, fieldEN, boostText),
+		match(p.en, fieldENAids, boostAids),
+		match(p.en, fieldCtxEN, boostContext),
+	}
+	if p.zhExp != "" {
+		qs = append(qs, match(p.zhExp, fieldZH, boostExpansion), match(p.zhExp, fieldZHAids, boostExpansion*boostAids))
+	}
+	if p.enExp != "" {
+		qs = append(qs, match(p.enExp, fieldEN, boostExpansion), match(p.enExp, fieldENAids, boostExpansion*boostAids))
+	}
+	var long []string
+	for _, w := range p.latin {
+		if len(w) >= 5 {
+			long = append(long, w)
+		}
+	}
+	if len(long) > 0 {
+		text := strings.Join(long, " ")
+		for _, f := range []string{fieldZH, fieldEN, fieldENAids} {
+			m := query.NewMatchQuery(text)
+			m.SetField(f)
+			m.SetFuzziness(1)
+			m.SetBoost(boostFuzzy)
+			qs = append(qs, m)
+		}
+	}
+	return query.NewDisjunctionQuery(qs)
+}

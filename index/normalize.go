@@ -1,0 +1,95 @@
+package index
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// MaxQuestionRunes bounds what one question may hold. Real questions are a
+// sentence or two; anything longer is pasted text, which would match every
+// passage a little and none well.
+const MaxQuestionRunes = 1000
+
+var (
+	// ErrEmpty means the question had nothing to search for.
+	ErrEmpty = errors.New("the question is empty")
+	// ErrTooLong means the question is over MaxQuestionRunes.
+	ErrTooLong = fmt.Errorf("the question is longer than %d characters", MaxQuestionRunes)
+)
+
+// discordMarkup matches user, role and channel mentions and custom emoji as
+// Discord writes them in message content: <@123>, <@!123>, <@&123>, <#123>,
+// <:name:123>, <a:name:123>, plus <t:123:R> timestamps.
+var discordMarkup = regexp.MustCompile(`<(?:@[!&]?|#|a?:[A-Za-z0-9_~]+:|t:)[0-9]+(?::[A-Za-z])?>`)
+
+// Clean turns raw user text into a question fit for searching: valid UTF-8,
+// NFKC-folded (full-width letters and digits become ASCII), no control or
+// format characters, no Discord mention markup or @everyone/@here, and single
+// spaces. It returns ErrEmpty when nothing is left and ErrTooLong for pasted
+// walls of text.
+func Clean(raw string) (string, error) {
+	if !utf8.ValidString(raw) {
+		raw = strings.ToValidUTF8(raw, " ")
+	}
+	if utf8.RuneCountInString(raw) > 4*MaxQuestionRunes {
+		return "", ErrTooLong
+	}
+	s := norm.NFKC.String(raw)
+	s = discordMarkup.ReplaceAllString(s, " ")
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			space = true
+		default:
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		}
+	}
+	out := b.String()
+	for _, m := range []string{"@everyone", "@here"} {
+		out = strings.ReplaceAll(out, m, "")
+	}
+	out = strings.TrimSpace(out)
+	if !hasSearchable(out) {
+		return "", ErrEmpty
+	}
+	if utf8.RuneCountInString(out) > MaxQuestionRunes {
+		return "", ErrTooLong
+	}
+	return out, nil
+}
+
+// hasSearchable reports whether s has a letter or digit to search for.
+func hasSearchable(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// isHan reports whether r is a Chinese character.
+func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+
+// HasHan reports whether s contains Chinese characters.
+func HasHan(s string) bool {
+	for _, r := range s {
+		if isHan(r) {
+			return true
+		}
+	}
+	return false
+}
