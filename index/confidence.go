@@ -18,7 +18,7 @@ import (
 // so it covers little; a paraphrase of a real answer covers most of itself.
 // The threshold is set on the tuning set (see quality_test.go).
 const (
-	answerThreshold = 0.55
+	answerThreshold = 0.45
 	// answerDepth is how many top hits may vouch for an answer.
 	answerDepth = 3
 	// partial credit for a Chinese character found only on its own, and for

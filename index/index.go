@@ -51,8 +51,11 @@ const (
 	boostExpansion = 0.5
 	// hostWeight scales the host's lines: a question usually wants the
 	// answer, not the host's own question, unless it asks about the host.
-	hostWeight  = 0.6
-	rerankDepth = 20
+	hostWeight = 0.45
+	// summaryWeight scales the editor's summary, which retells the answers
+	// in fewer words: BM25 favours short passages, the reader the original.
+	summaryWeight = 0.8
+	rerankDepth   = 20
 )
 
 // Index answers questions about one article. It is safe for concurrent use.
@@ -206,8 +209,11 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 			continue
 		}
 		score := h.Score
-		if p.Speaker == data.SpeakerHost && !pq.aboutHost {
+		switch {
+		case p.Speaker == data.SpeakerHost && !pq.aboutHost:
 			score *= hostWeight
+		case p.Section == data.Summary:
+			score *= summaryWeight
 		}
 		hits = append(hits, Hit{Passage: p, Score: score})
 	}

@@ -52,12 +52,31 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		cmd, rest = rest[0], rest[1:]
 	}
 	switch cmd {
-	case "ask":
-		return runAsk(ctx, rest, stdin, stdout, stderr)
+	case "ask", "invite", "run", "serve", "register", "healthcheck":
+	case "version", "-version", "--version":
+		return runVersion(stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return usageError{fmt.Errorf("unknown command %q", cmd)}
 	}
-	fmt.Fprint(stderr, usage)
-	return usageError{fmt.Errorf("unknown command %q", cmd)}
+	env, err := environment(getenv)
+	if err != nil {
+		return err
+	}
+	switch cmd {
+	case "ask":
+		return runAsk(ctx, rest, stdin, stdout, stderr)
+	case "invite":
+		return runInvite(rest, env, stdout, stderr)
+	case "serve":
+		return runServe(ctx, rest, env, stdout, stderr)
+	case "register":
+		return runRegister(ctx, rest, env, stdout, stderr)
+	case "healthcheck":
+		return runHealthcheck(ctx, rest, env, stdout, stderr)
+	}
+	return runGateway(ctx, rest, env, stdin, stdout, stderr)
 }

@@ -9,7 +9,10 @@ const unihanVersion = "15.0.0"
 // sorted by from for binary search. 2745 pairs come from kSimplifiedVariant and
 // 149 from the generator's extra list; 428 characters with a simplified variant
 // are left alone because they are standard (kTGH) characters, and 3519 because
-// none of their variants is. Derived from Unicode data: see UNICODE-LICENSE.txt.
+// none of their variants is.
+//
+// Derived from the Unicode Character Database (Unihan) and modified: filtered
+// and supplemented as internal/gen documents. See UNICODE-LICENSE.txt.
 var simplifiedTable = [...]pair{
 	{'㑳', '㑇'}, {'㘚', '㘎'}, {'㠣', '𫵷'}, {'㥮', '㤘'}, {'㩳', '㧐'}, {'䃮', '鿎'}, {'䓣', '𬜯'}, {'䡵', '𫟦'},
 	{'䥑', '鿏'}, {'䥕', '𬭯'}, {'䮄', '𫠊'}, {'䰾', '鲃'}, {'䲁', '鳚'}, {'䲘', '鳤'}, {'䴉', '鹮'}, {'丟', '丢'},

@@ -41,6 +41,7 @@
 package zhconv
 
 import (
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 )
@@ -107,11 +108,27 @@ func firstMapped(s string) int {
 	return -1
 }
 
-// simplify looks r up in simplifiedTable.
+// The range covered by simplifiedBits; internal/gen uses the same values.
+const (
+	bitmapBase  = 0x3400
+	bitmapLimit = 0xA000
+)
+
+// simplify looks r up in the generated table. Ideographs in the bitmap's
+// range, which is nearly all real text, take a bit test and a population
+// count; the rest (mostly ASCII and punctuation, which the first comparison
+// rejects, and the rare supplementary-plane pairs) use binary search.
 func simplify(r rune) (rune, bool) {
+	if r >= bitmapBase && r < bitmapLimit {
+		o := uint(r - bitmapBase)
+		w := simplifiedBits[o/64]
+		bit := uint64(1) << (o % 64)
+		if w&bit == 0 {
+			return 0, false
+		}
+		return simplifiedTable[int(simplifiedRank[o/64])+bits.OnesCount64(w&(bit-1))].to, true
+	}
 	t := &simplifiedTable
-	// Everything below the first key (ASCII, Latin, CJK punctuation, kana)
-	// is common in mixed text and can skip the search.
 	if r < t[0].from || r > t[len(t)-1].from {
 		return 0, false
 	}
@@ -297,7 +314,7 @@ func longestEntry(a []byte, b string, r rune) (entry, bool) {
 	lo, hi := 0, len(v)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if f, _ := utf8.DecodeRuneInString(v[m].from); f < r {
+		if keyFirst(v[m].from) < r {
 			lo = m + 1
 		} else {
 			hi = m
@@ -306,7 +323,7 @@ func longestEntry(a []byte, b string, r rune) (entry, bool) {
 	var best entry
 	found := false
 	for ; lo < len(v); lo++ {
-		if f, _ := utf8.DecodeRuneInString(v[lo].from); f != r {
+		if keyFirst(v[lo].from) != r {
 			break
 		}
 		if len(v[lo].from) > len(best.from) && hasPrefix2(a, b, v[lo].from) {
@@ -314,6 +331,14 @@ func longestEntry(a []byte, b string, r rune) (entry, bool) {
 		}
 	}
 	return best, found
+}
+
+// keyFirst decodes the first character of a vocabulary key, which
+// TestVocabularyInvariants guarantees is a three-byte UTF-8 sequence; this is
+// the hot comparison of the search, and the general decoder is not inlined.
+func keyFirst(k string) rune {
+	_ = k[2]
+	return rune(k[0]&0x0F)<<12 | rune(k[1]&0x3F)<<6 | rune(k[2]&0x3F)
 }
 
 // hasPrefix2 reports whether key is a prefix of the concatenation a+b.

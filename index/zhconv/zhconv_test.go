@@ -2,10 +2,12 @@ package zhconv
 
 import (
 	"bytes"
+	"cmp"
 	"hash/fnv"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -217,6 +219,16 @@ func TestNoAllocationWhenUnchanged(t *testing.T) {
 }
 
 func TestTableInvariants(t *testing.T) {
+	// The bitmap and the pairs must agree on every character.
+	for r := rune(0); r <= 0x10FFFF; r++ {
+		want, wantOK := rune(0), false
+		if i, found := slices.BinarySearchFunc(simplifiedTable[:], r, func(p pair, r rune) int { return cmp.Compare(p.from, r) }); found {
+			want, wantOK = simplifiedTable[i].to, true
+		}
+		if got, ok := simplify(r); got != want || ok != wantOK {
+			t.Fatalf("simplify(%U) = %U, %v; the pairs say %U, %v", r, got, ok, want, wantOK)
+		}
+	}
 	tab := simplifiedTable[:]
 	for i, p := range tab {
 		if i > 0 && tab[i-1].from >= p.from {
@@ -244,8 +256,8 @@ func TestVocabularyInvariants(t *testing.T) {
 		if e.from == "" || e.to == "" || !utf8.ValidString(e.from) || !utf8.ValidString(e.to) {
 			t.Errorf("bad entry %q→%q", e.from, e.to)
 		}
-		if r, _ := utf8.DecodeRuneInString(e.from); r < utf8.RuneSelf {
-			t.Errorf("entry %q starts with ASCII; the matcher skips ASCII", e.from)
+		if r, n := utf8.DecodeRuneInString(e.from); n != 3 || keyFirst(e.from) != r {
+			t.Errorf("entry %q must start with a three-byte character (keyFirst decodes only those)", e.from)
 		}
 		if n := utf8.RuneCountInString(e.from); n > maxKeyRunes {
 			t.Errorf("from %q has %d characters; raise maxKeyRunes", e.from, n)

@@ -109,7 +109,7 @@ func main() {
 	out := flag.String("out", "table.go", "output Go file")
 	flag.Parse()
 
-	src, err := Generate(*unihan)
+	src, err := generate(*unihan, foldAnyway, extra)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -118,9 +118,9 @@ func main() {
 	}
 }
 
-// Generate reads the Unihan files at path and returns the formatted source
+// generate reads the Unihan files at path and returns the formatted source
 // of table.go.
-func Generate(path string) ([]byte, error) {
+func generate(path string, fold map[rune]string, extra map[rune]rune) ([]byte, error) {
 	variants, err := readUnihan(path, "Unihan_Variants.txt")
 	if err != nil {
 		return nil, err
@@ -140,7 +140,7 @@ func Generate(path string) ([]byte, error) {
 	if version != version2 {
 		return nil, fmt.Errorf("Unihan files disagree on the Unicode version: %s and %s", version, version2)
 	}
-	t, err := build(simp, tgh, foldAnyway, extra)
+	t, err := build(simp, tgh, fold, extra)
 	if err != nil {
 		return nil, err
 	}
@@ -324,7 +324,10 @@ func render(t *table, version string) ([]byte, error) {
 	fmt.Fprintf(&b, "// sorted by from for binary search. %d pairs come from kSimplifiedVariant and\n", t.fromUnihan)
 	fmt.Fprintf(&b, "// %d from the generator's extra list; %d characters with a simplified variant\n", t.fromExtra, t.keptStandard)
 	fmt.Fprintf(&b, "// are left alone because they are standard (kTGH) characters, and %d because\n", t.keptNoStandard)
-	fmt.Fprintf(&b, "// none of their variants is. Derived from Unicode data: see UNICODE-LICENSE.txt.\n")
+	fmt.Fprintf(&b, "// none of their variants is.\n")
+	fmt.Fprintf(&b, "//\n")
+	fmt.Fprintf(&b, "// Derived from the Unicode Character Database (Unihan) and modified: filtered\n")
+	fmt.Fprintf(&b, "// and supplemented as internal/gen documents. See UNICODE-LICENSE.txt.\n")
 	fmt.Fprintf(&b, "var simplifiedTable = [...]pair{\n")
 	for i, r := range keys {
 		if i%8 == 0 {

@@ -1,0 +1,61 @@
+package bot
+
+import (
+	"context"
+	"regexp"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/interviewbot/interviewbot/index"
+)
+
+// Mention answers a message that mentions the bot, as a reply to it. It
+// returns nil for messages the bot must ignore: its own, other bots', and
+// those that do not mention it.
+func (b *Bot) Mention(ctx context.Context, m *discordgo.Message, self string) *discordgo.MessageSend {
+	if m.Author == nil || m.Author.Bot || m.Author.ID == self || self == "" || !mentions(m, self) {
+		return nil
+	}
+	question := strings.TrimSpace(selfMention(self).ReplaceAllString(m.Content, " "))
+	r := &request{user: m.Author.ID, lang: index.LangFor("", question)}
+	start := b.now()
+	rep, err := b.answer(ctx, r, question)
+	outcome := rep.outcome
+	if err != nil {
+		rep, outcome = b.failure(r, err)
+	}
+	took := b.now().Sub(start)
+	b.metrics.Interaction("mention", "none", outcome, took)
+	attrs := []any{"command", "mention", "outcome", outcome, "took_ms", float64(took.Microseconds()) / 1000}
+	if b.logQs {
+		attrs = append(attrs, "question", question)
+	}
+	if outcome == outcomeError {
+		b.log.Error("mention", append(attrs, "err", err)...)
+	} else {
+		b.log.Info("mention", attrs...)
+	}
+	return &discordgo.MessageSend{
+		Content:    rep.view.Content,
+		Embeds:     rep.view.Embeds,
+		Components: rep.view.Components,
+		Reference:  &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID},
+		AllowedMentions: &discordgo.MessageAllowedMentions{
+			Parse: []discordgo.AllowedMentionType{}, RepliedUser: false,
+		},
+	}
+}
+
+func mentions(m *discordgo.Message, self string) bool {
+	for _, u := range m.Mentions {
+		if u != nil && u.ID == self {
+			return true
+		}
+	}
+	return selfMention(self).MatchString(m.Content)
+}
+
+func selfMention(self string) *regexp.Regexp {
+	return regexp.MustCompile(`<@!?` + regexp.QuoteMeta(self) + `>`)
+}

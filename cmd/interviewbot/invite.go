@@ -1,0 +1,60 @@
+package main
+
+import (
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// invitePermissions are the least the bot needs to answer mentions: see the
+// channel, send messages (also in threads), embed links, and read message
+// history (a reply references the question). Slash commands need none.
+const invitePermissions = 1<<10 | 1<<11 | 1<<14 | 1<<16 | 1<<38
+
+var snowflake = regexp.MustCompile(`^[0-9]{15,21}$`)
+
+func runInvite(args []string, env func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("invite", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c config
+	c.flags(fs, env)
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	app := c.AppID
+	if app == "" {
+		app = appIDFromToken(c.Token)
+	}
+	if !snowflake.MatchString(app) {
+		return usageError{errors.New("DISCORD_APP_ID is not set (hint: Developer Portal → your application → General Information → Application ID)")}
+	}
+	q := url.Values{}
+	q.Set("client_id", app)
+	q.Set("scope", "bot applications.commands")
+	q.Set("permissions", strconv.FormatInt(invitePermissions, 10))
+	if c.GuildID != "" && snowflake.MatchString(c.GuildID) {
+		q.Set("guild_id", c.GuildID)
+	}
+	fmt.Fprintf(stdout, "https://discord.com/oauth2/authorize?%s\n", q.Encode())
+	return nil
+}
+
+// appIDFromToken reads the application ID that a bot token starts with (the
+// bot user's ID, base64-encoded); "" when it cannot.
+func appIDFromToken(token string) string {
+	first, _, ok := strings.Cut(strings.TrimPrefix(strings.TrimSpace(token), "Bot "), ".")
+	if !ok {
+		return ""
+	}
+	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(first, "="))
+	if err != nil || !snowflake.Match(b) {
+		return ""
+	}
+	return string(b)
+}
