@@ -3,7 +3,6 @@ package index
 import (
 	"math"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 )
@@ -18,7 +17,7 @@ import (
 // so it covers little; a paraphrase of a real answer covers most of itself.
 // The threshold is set on the tuning set (see quality_test.go).
 const (
-	answerThreshold = 0.45
+	answerThreshold = 0.5
 	// answerDepth is how many top hits may vouch for an answer.
 	answerDepth = 3
 	// partial credit for a Chinese character found only on its own, and for
@@ -30,6 +29,18 @@ const (
 // stopChars are Chinese function characters: grammar and question words
 // that say nothing about the topic.
 const stopChars = "的了吗呢吧啊呀嘛啦哦么什怎为哪谁几是不对在有和与跟也都就还说这那个会能要想把被给让得地着过很最又再才该可以之其而及或如何请问下一些吗呗咋啥嗯觉认讲聊谈提他她它"
+
+// stopPhrases are Chinese ways of asking that carry no topic; they are cut
+// out of the question before its coverage is weighed.
+var stopPhrases = []string{
+	"什么时候", "为什么", "为啥", "什么", "怎么样", "怎么", "如何", "是不是", "有没有", "能不能",
+	"会不会", "要不要", "觉得", "认为", "知道", "时候", "请问", "到底", "一下", "东西", "事情",
+	"这个", "那个", "哪些", "哪个", "具体", "提到", "说过", "表示", "看法", "怎么看",
+}
+
+// hanWeight scales a Chinese character against an English word: most
+// Chinese words are two characters.
+const hanWeight = 0.5
 
 // stopWords are English words of asking, beyond bleve's stop list, that say
 // nothing about the topic (after stemming).
@@ -50,13 +61,19 @@ type docTerms struct {
 
 type termStats struct {
 	docs []docTerms
-	df   map[string]int
-	n    float64
-	ix   *Index
+	// vocabularies of Latin terms: stemmed English, and as written in the
+	// Chinese text (GPU, Hyperion), for spelling correction
+	enVocab, zhLatin map[string]bool
+	df               map[string]int
+	n                float64
+	ix               *Index
 }
 
 func newTermStats(ix *Index, docs []map[string]string) *termStats {
-	s := &termStats{docs: make([]docTerms, len(docs)), df: map[string]int{}, n: float64(len(docs)), ix: ix}
+	s := &termStats{
+		docs: make([]docTerms, len(docs)), df: map[string]int{}, n: float64(len(docs)), ix: ix,
+		enVocab: map[string]bool{}, zhLatin: map[string]bool{},
+	}
 	for i, d := range docs {
 		t := docTerms{zh: map[string]bool{}, en: map[string]bool{}, pairs: map[string]bool{}}
 		for _, f := range []string{fieldZH, fieldZHAids, fieldCtxZH} {
@@ -75,9 +92,13 @@ func newTermStats(ix *Index, docs []map[string]string) *termStats {
 		}
 		for term := range t.zh {
 			s.df["z:"+term]++
+			if !HasHan(term) {
+				s.zhLatin[term] = true
+			}
 		}
 		for term := range t.en {
 			s.df["e:"+term]++
+			s.enVocab[term] = true
 		}
 		s.docs[i] = t
 	}
@@ -125,6 +146,7 @@ func (s *termStats) coverage(p parsed, doc int) float64 {
 			if !known {
 				w = s.idf("")
 			}
+			w *= hanWeight
 			total += w
 			switch {
 			case covered:
@@ -144,7 +166,7 @@ func (s *termStats) coverage(p parsed, doc int) float64 {
 		switch {
 		case d.en[t] || d.zh[t]:
 			got += w
-		case utf8.RuneCountInString(t) >= 5 && (nearAny(t, d.en) || nearAny(t, d.zh)):
+		case len(t) >= 5 && (nearAny(t, d.en) || nearAny(t, d.zh)):
 			got += w * creditFuzzy
 		}
 	}
@@ -161,6 +183,9 @@ func (ix *Index) prepareCoverage(p *parsed, canonical, lower string) {
 	// Zuckerberg is the subject of nearly every question: his name says
 	// nothing about which answer is meant.
 	zh := strings.ReplaceAll(substitute(canonical, zhGroups, false), zhGroups[0][0], " ")
+	for _, w := range stopPhrases {
+		zh = strings.ReplaceAll(zh, w, " ")
+	}
 	lower = strings.ReplaceAll(substitute(lower, enGroups, true), enGroups[0][0], " ")
 	var run []rune
 	for _, r := range zh {
@@ -231,7 +256,7 @@ func substitute(s string, groups [][]string, words bool) string {
 }
 
 func replaceWord(s, old, repl string, words bool) string {
-	if !words {
+	if !words && (old == "" || old[0] >= 0x80) {
 		return strings.ReplaceAll(s, old, repl)
 	}
 	var b strings.Builder
@@ -285,4 +310,37 @@ func withinOneEdit(a, b string) bool {
 	default:
 		return a[i:] == b[i+1:]
 	}
+}
+
+// correction is a term of the index that a misspelt word likely meant.
+type correction struct{ field, term string }
+
+// corrections finds, for each Latin word of the question that the interview
+// never uses, the terms within one edit that it does use (Hyperian →
+// hyperion, Vally → valley). bleve's fuzzy queries do the same but build a
+// Levenshtein automaton per word and search, which cost more than the
+// whole rest of a question; the vocabulary here is a few thousand terms.
+func (s *termStats) corrections(p parsed) []correction {
+	var out []correction
+	for _, t := range p.latinTerms {
+		if len(t) < 5 || s.enVocab[t] || s.zhLatin[t] {
+			continue
+		}
+		for v := range s.enVocab {
+			if withinOneEdit(t, v) {
+				out = append(out, correction{fieldEN, v}, correction{fieldENAids, v})
+			}
+		}
+	}
+	for _, w := range p.latin {
+		if len(w) < 5 || s.zhLatin[w] || s.enVocab[w] {
+			continue
+		}
+		for v := range s.zhLatin {
+			if withinOneEdit(w, v) {
+				out = append(out, correction{fieldZH, v}, correction{fieldZHAids, v})
+			}
+		}
+	}
+	return out
 }

@@ -78,8 +78,11 @@ func expand(q string, groups [][]string, words bool) string {
 	return strings.Join(out, " ")
 }
 
+// contains reports whether q contains w; as a whole word when words is
+// set or w is written in Latin letters (so "lab" is not found in
+// "collaborate").
 func contains(q, w string, words bool) bool {
-	if !words {
+	if !words && (w == "" || w[0] >= 0x80) {
 		return strings.Contains(q, w)
 	}
 	for i := 0; ; {

@@ -43,7 +43,7 @@ import (
 // Field boosts, measured on the tuning set.
 const (
 	boostText    = 1.0
-	boostAids    = 0.6
+	boostAids    = 2.5
 	boostContext = 0.5
 	boostFuzzy   = 0.3
 	// expansions are guesses at what the asker meant: they rank below the
@@ -65,7 +65,17 @@ type Index struct {
 	zh, en  analysis.Analyzer
 	stats   *termStats
 	suggest *suggester
+	cache   *resultCache
 }
+
+// Options tune an Index.
+type Options struct {
+	// CacheSize is how many recent answers to keep; 0 keeps none.
+	CacheSize int
+}
+
+// DefaultCacheSize is a cache for a busy community: a few megabytes.
+const DefaultCacheSize = 4096
 
 // Hit is one passage found for a question.
 type Hit struct {
@@ -107,8 +117,13 @@ type Request struct {
 // MaxLimit caps how many hits one request may ask for.
 const MaxLimit = 50
 
-// New builds the index for an article.
+// New builds the index for an article, with the default options.
 func New(a *data.Article) (*Index, error) {
+	return NewWithOptions(a, Options{CacheSize: DefaultCacheSize})
+}
+
+// NewWithOptions builds the index for an article.
+func NewWithOptions(a *data.Article, opts Options) (*Index, error) {
 	m, err := newMapping()
 	if err != nil {
 		return nil, fmt.Errorf("index mapping: %w", err)
@@ -118,7 +133,7 @@ func New(a *data.Article) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
-	ix := &Index{article: a, bleve: b}
+	ix := &Index{article: a, bleve: b, cache: newResultCache(opts.CacheSize)}
 	if ix.zh, ix.en, err = analyzers(m); err != nil {
 		return nil, err
 	}
@@ -193,6 +208,19 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	}
 	limit := min(max(req.Limit, 1), MaxLimit)
 	offset := min(max(req.Offset, 0), len(ix.article.Passages))
+	key := cacheKey{q, limit, offset}
+	if res, ok := ix.cache.get(key); ok {
+		return res, nil
+	}
+	res, err := ix.search(ctx, q, limit, offset)
+	if err != nil {
+		return nil, err
+	}
+	ix.cache.put(key, res)
+	return res, nil
+}
+
+func (ix *Index) search(ctx context.Context, q string, limit, offset int) (*Result, error) {
 	pq := ix.parse(q)
 	// Fetch more than asked for: the host's questions are re-ranked below
 	// the answers, which may lift an answer from beyond the page.
@@ -247,6 +275,7 @@ type parsed struct {
 	zh, en       string // canonical Chinese text; English text, lower-cased
 	zhExp, enExp string // expansions, searched with a lower weight
 	latin        []string
+	corrections  []correction // likely meant terms for misspelt words
 	// terms of the question as analysed, before expansion: what to mark
 	zhTerms, enTerms map[string]bool
 	// what coverage reads; see prepareCoverage
@@ -266,6 +295,7 @@ func (ix *Index) parse(q string) parsed {
 	p.enTerms = terms(ix.en, lower)
 	ix.prepareCoverage(&p, zh, lower)
 	p.zhExp, p.enExp = expandZH(zh), expandEN(lower)
+	p.corrections = ix.stats.corrections(p)
 	return p
 }
 
@@ -277,8 +307,8 @@ func terms(a analysis.Analyzer, s string) map[string]bool {
 	return out
 }
 
-// latinWords returns the words written in Latin letters or digits, for fuzzy
-// matching of misspelt names (Hyperion, Sun Valley).
+// latinWords returns the words written in Latin letters or digits, as they
+// appear in Chinese text, for spelling correction.
 func latinWords(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
@@ -309,21 +339,11 @@ func (ix *Index) query(p parsed) query.Query {
 	if p.enExp != "" {
 		qs = append(qs, match(p.enExp, fieldEN, boostExpansion), match(p.enExp, fieldENAids, boostExpansion*boostAids))
 	}
-	var long []string
-	for _, w := range p.latin {
-		if len(w) >= 5 {
-			long = append(long, w)
-		}
-	}
-	if len(long) > 0 {
-		text := strings.Join(long, " ")
-		for _, f := range []string{fieldZH, fieldEN, fieldENAids} {
-			m := query.NewMatchQuery(text)
-			m.SetField(f)
-			m.SetFuzziness(1)
-			m.SetBoost(boostFuzzy)
-			qs = append(qs, m)
-		}
+	for _, c := range p.corrections {
+		t := query.NewTermQuery(c.term)
+		t.SetField(c.field)
+		t.SetBoost(boostFuzzy)
+		qs = append(qs, t)
 	}
 	return query.NewDisjunctionQuery(qs)
 }

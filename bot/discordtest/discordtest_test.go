@@ -270,6 +270,20 @@ func TestDeferredAndFollowups(t *testing.T) {
 	}
 }
 
+func TestInteractionTimeout(t *testing.T) {
+	t.Parallel()
+	srv := discordtest.NewServer(t, discordtest.Options{InteractionTimeout: 50 * time.Millisecond})
+	s := newSession(t, srv)
+	in := srv.DispatchInteraction(&discordgo.Interaction{Type: discordgo.InteractionApplicationCommand,
+		Data: discordgo.ApplicationCommandInteractionData{Name: "slow"}})
+	time.Sleep(100 * time.Millisecond)
+	err := s.InteractionRespond(in, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource})
+	var re *discordgo.RESTError
+	if !errors.As(err, &re) || re.Message == nil || re.Message.Code != 10062 {
+		t.Errorf("late respond: %v", err)
+	}
+}
+
 func TestComponentUpdateAndCallbackWithResponse(t *testing.T) {
 	t.Parallel()
 	srv := discordtest.NewServer(t, discordtest.Options{})

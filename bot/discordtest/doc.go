@@ -8,6 +8,27 @@
 // the websocket URL from GET /gateway, which the fake answers with its own
 // ws:// address. [Server.Transport] returns such a transport for tests.
 //
+// Typical use in a test:
+//
+//	srv := discordtest.NewServer(t, discordtest.Options{})
+//	s, _ := discordgo.New(srv.Token())
+//	s.Client = &http.Client{Transport: srv.Transport()}
+//	s.AddHandler(...)
+//	if err := s.Open(); err != nil { t.Fatal(err) }
+//	in := srv.DispatchInteraction(&discordgo.Interaction{Type: discordgo.InteractionApplicationCommand, ...})
+//	req, err := srv.WaitRequest(ctx, discordtest.Match("POST", "/interactions/"+in.ID+"/"+in.Token+"/callback"))
+//
+// Closing a discordgo v0.29.0 session races with its own reconnect logic
+// (see [Server.WaitSettled]); a test should stop it with
+//
+//	srv.WaitSettled(ctx)
+//	s.ShouldReconnectOnError = false
+//	s.Close()
+//	srv.WaitDisconnected(ctx)
+//
+// before the server's own cleanup runs, otherwise the session can keep
+// redialling a closed port in the background.
+//
 // # What is faked
 //
 // Gateway: HELLO, IDENTIFY → READY (token checked, close 4004 if wrong),

@@ -86,14 +86,14 @@ type gwConn struct {
 	ws      *websocket.Conn
 	version int
 
-	state     connState
-	sess      *gwSession
-	how       string // "READY" or "RESUMED" once the handshake is done
-	compress  bool
-	closing   bool // a close frame is queued; ignore the client from now on
-	queue     []frame
-	wake      chan struct{}
-	done      chan struct{}
+	state      connState
+	sess       *gwSession
+	how        string // "READY" or "RESUMED" once the handshake is done
+	compress   bool
+	closing    bool // a close frame is queued; ignore the client from now on
+	queue      []frame
+	wake       chan struct{}
+	done       chan struct{}
 	closeCode  int // close code the client sent, if any
 	heartbeats int // op 1 received on this connection
 }
@@ -507,6 +507,8 @@ func (s *Server) dispatchLocked(sess *gwSession, event string, data json.RawMess
 // it is kept and replayed when the client resumes, like Discord. If no
 // session exists (before the first READY, or after the session was
 // invalidated) the event is held and delivered right after the next READY.
+// Events still waiting for a resume are lost if the session is invalidated
+// (op 9 d=false, or the client closing with 1000/1001), as on Discord.
 // INTERACTION_CREATE and MESSAGE_CREATE are also registered with the REST
 // side so callbacks and message routes know them.
 func (s *Server) Dispatch(event string, data any) {
@@ -639,10 +641,45 @@ func (s *Server) liveLocked() *gwConn {
 	return nil
 }
 
+// settleLocked waits (bounded) until the newest connection is not
+// between its handshake and its first heartbeat. discordgo v0.29.0 starts
+// its heartbeat goroutine at the end of Open and that goroutine writes at
+// once; a close or reconnect that lands before this write makes both the
+// heartbeat goroutine and the reader reconnect, and they then close each
+// other's new connections for a while. Real Discord never disrupts a
+// connection that early, so the controls wait instead of exercising that
+// discordgo bug. Called and returns with s.mu held.
+func (s *Server) settleLocked() {
+	deadline := time.Now().Add(2*s.opts.HeartbeatInterval + time.Second)
+	for {
+		c := s.liveLocked()
+		if c == nil || c.how == "" || c.heartbeats > 0 || s.closed {
+			return
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return
+		}
+		ch := s.changed
+		s.mu.Unlock()
+		select {
+		case <-ch:
+		case <-time.After(left):
+		}
+		s.mu.Lock()
+	}
+}
+
 // DropConnection closes the current gateway connection's TCP socket without
 // a close frame, like a network failure. The session stays resumable.
+//
+// Like SendReconnect and SendInvalidSession it first waits (at most two
+// heartbeat intervals) for the client's first heartbeat on a fresh
+// connection; see settleLocked in the source for the discordgo race this
+// avoids.
 func (s *Server) DropConnection() error {
 	s.mu.Lock()
+	s.settleLocked()
 	defer s.mu.Unlock()
 	c := s.liveLocked()
 	if c == nil {
@@ -656,6 +693,7 @@ func (s *Server) DropConnection() error {
 // stays resumable.
 func (s *Server) SendReconnect() error {
 	s.mu.Lock()
+	s.settleLocked()
 	defer s.mu.Unlock()
 	c := s.liveLocked()
 	if c == nil {
@@ -674,6 +712,7 @@ func (s *Server) SendReconnect() error {
 // Discord.
 func (s *Server) SendInvalidSession(resumable bool) error {
 	s.mu.Lock()
+	s.settleLocked()
 	defer s.mu.Unlock()
 	c := s.liveLocked()
 	if c == nil {

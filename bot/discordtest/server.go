@@ -189,7 +189,7 @@ func NewServer(t testing.TB, opts Options) *Server {
 	}
 	s.routes = s.builtinRoutes()
 	s.httpSrv = &http.Server{Handler: http.HandlerFunc(s.serveHTTP), ReadHeaderTimeout: 10 * time.Second}
-	go s.httpSrv.Serve(ln) //nolint:errcheck // returns ErrServerClosed on Close
+	go s.httpSrv.Serve(ln) // returns ErrServerClosed once Close runs
 	t.Cleanup(s.Close)
 	return s
 }
@@ -326,7 +326,7 @@ func (s *Server) waitUntil(ctx context.Context, what string, cond func() bool) e
 	}
 }
 
-// track registers a goroutine in s.wg unless the server is closed; it must
+// trackLocked registers a goroutine in s.wg unless the server is closed; it must
 // be called with s.mu held.
 func (s *Server) trackLocked() bool {
 	if s.closed {

@@ -199,110 +199,104 @@ func needsRewrite(s string) bool {
 // rewrite applies the vocabulary to s until no entry changes it.
 //
 // It scans left to right and decides, at each segment start, either "no
-// entry starts here" (one character), a pinned entry, or a replacement. The
-// decisions depend only on the next maxKeyRunes characters. After a
+// entry starts here" (one character), a pinned entry, or a replacement. A
+// decision depends only on the next maxKeyRunes characters. After a
 // replacement, every decision whose look-ahead reaches the new text is
-// retaken: the cursor moves back maxKeyRunes-1 segments (at least as many
-// characters) into the output and scans forward again, through the new text,
-// as if it were input. The result therefore has a left-to-right parse that
-// makes no replacement, which is what makes Mainland idempotent.
+// retaken: the last maxKeyRunes-1 segments of the output (at least as many
+// characters) go back in front of the unread input, after the replacement
+// text, and are scanned again. The result therefore has a left-to-right
+// parse that makes no replacement, which is what makes Mainland idempotent.
 //
-// Every replacement removes a character that no later replacement can bring
-// back in the same quantity (TestVocabularyTerminates), so the loop ends
-// after a number of replacements linear in len(s); the budget is only a
-// safety net for a broken vocabulary edit.
+// Every replacement removes a character that later replacements cannot bring
+// back in the same number (TestVocabularyTerminates), so the loop ends after
+// a number of replacements linear in len(s), each costing a bounded amount of
+// work; the budget is only a safety net against a broken vocabulary edit.
 func rewrite(s string) string {
 	out := make([]byte, 0, len(s)+len(s)/8+16)
-	// starts marks the bytes of out where a segment starts, so that a
-	// rescan can resume on a decision boundary instead of inside a pinned
-	// word. It covers out's capacity and grows with it.
-	starts := make([]uint64, cap(out)/64+1)
-	mark := func(p int) {
-		if p/64 >= len(starts) {
-			starts = append(starts, make([]uint64, p/64+1-len(starts))...)
-		}
-		starts[p/64] |= 1 << (p % 64)
-	}
-	isStart := func(p int) bool { return p/64 < len(starts) && starts[p/64]&(1<<(p%64)) != 0 }
-	unmarkFrom := func(p int) {
-		for q := p; q < len(out); q++ {
-			if q/64 < len(starts) {
-				starts[q/64] &^= 1 << (q % 64)
-			}
-		}
-	}
-
+	// starts marks the bytes of out where a segment starts, so that
+	// stepping back lands on a decision boundary and never inside a
+	// pinned word.
+	var startsBuf [32]uint64
+	starts := startsBuf[:]
+	var back pushback // text to scan again, read before s[i:]
+	i := 0
 	budget := 4*len(s) + 64
-	cur, i := 0, 0 // cursor in out; when cur == len(out), reading s[i:]
-	for cur < len(out) || i < len(s) {
-		inOut := cur < len(out)
+	for {
+		text := back.text()
 		var r rune
 		var size int
-		if inOut {
-			r, size = utf8.DecodeRune(out[cur:])
-		} else {
+		switch {
+		case len(text) > 0:
+			r, size = utf8.DecodeRune(text)
+		case i < len(s):
 			r, size = utf8.DecodeRuneInString(s[i:])
+		default:
+			return string(out)
 		}
 		var e entry
 		ok := false
 		if size > 1 {
-			if inOut {
-				e, ok = longestEntry(out[cur:], s[i:], r)
-			} else {
-				e, ok = longestEntry(nil, s[i:], r)
-			}
+			e, ok = longestEntry(text, s[i:], r)
 		}
 		if ok && e.from != e.to && budget > 0 {
 			budget--
-			inBuf := 0
-			if inOut {
-				inBuf = min(len(e.from), len(out)-cur)
-			}
-			i += len(e.from) - inBuf
-			unmarkFrom(cur)
-			out = replaceBytes(out, cur, cur+inBuf, e.to)
-			// Step back over earlier decisions that could now see the
-			// replacement.
-			for k := 0; k < maxKeyRunes-1 && cur > 0; k++ {
-				cur--
-				for cur > 0 && !isStart(cur) {
-					cur--
+			inBack := min(len(e.from), len(text))
+			back.drop(inBack)
+			i += len(e.from) - inBack
+			copy(back.push(len(e.to)), e.to)
+			q := len(out)
+			for k := 0; k < maxKeyRunes-1 && q > 0; k++ {
+				q--
+				for q > 0 && starts[q/64]&(1<<(q%64)) == 0 {
+					q--
 				}
 			}
-			unmarkFrom(cur)
+			for p := q; p < len(out); p++ {
+				starts[p/64] &^= 1 << (p % 64)
+			}
+			copy(back.push(len(out)-q), out[q:])
+			out = out[:q]
 			continue
 		}
 		n := size // one character, or a whole pinned word
 		if ok {
 			n = len(e.from)
 		}
-		mark(cur)
-		if inOut && cur+n <= len(out) {
-			cur += n
-			continue
+		p := len(out)
+		for (p+n)/64 >= len(starts) { // cover every byte out will have
+			starts = append(starts, make([]uint64, len(starts))...)
 		}
-		if inOut { // a pinned word that continues into the input
-			n -= len(out) - cur
-		}
-		out = append(out, s[i:i+n]...)
-		i += n
-		cur = len(out)
+		starts[p/64] |= 1 << (p % 64)
+		inBack := min(n, len(text))
+		out = append(out, text[:inBack]...)
+		back.drop(inBack)
+		out = append(out, s[i:i+n-inBack]...)
+		i += n - inBack
 	}
-	return string(out)
 }
 
-// replaceBytes replaces b[i:j] with v, in place when capacity allows.
-func replaceBytes(b []byte, i, j int, v string) []byte {
-	oldLen, newLen := len(b), len(b)-(j-i)+len(v)
-	if newLen > cap(b) {
-		nb := make([]byte, oldLen, newLen+newLen/2)
-		copy(nb, b)
-		b = nb
+// pushback holds text that rewrite must scan again before the rest of its
+// input. The text is buf[top:]; it grows at the front, so putting text back
+// costs its own length, however much is already waiting behind it.
+type pushback struct {
+	buf []byte
+	top int
+}
+
+func (p *pushback) text() []byte { return p.buf[p.top:] }
+
+func (p *pushback) drop(n int) { p.top += n }
+
+// push makes room for n bytes in front of the text and returns it.
+func (p *pushback) push(n int) []byte {
+	if p.top < n {
+		waiting := len(p.buf) - p.top
+		nb := make([]byte, 2*(waiting+n)+64)
+		copy(nb[len(nb)-waiting:], p.buf[p.top:])
+		p.buf, p.top = nb, len(nb)-waiting
 	}
-	b = b[:max(oldLen, newLen)]
-	copy(b[i+len(v):], b[j:oldLen]) // copy handles the overlap
-	copy(b[i:], v)
-	return b[:newLen]
+	p.top -= n
+	return p.buf[p.top : p.top+n]
 }
 
 // longestEntry returns the longest vocabulary entry that is a prefix of the

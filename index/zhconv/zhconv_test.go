@@ -271,9 +271,9 @@ func TestVocabularyInvariants(t *testing.T) {
 	}
 }
 
-// TestVocabularyIdempotent checks that no replacement combines with
-// neighbouring text into another entry, by trying every entry and every
-// piece of one against every other.
+// TestVocabularyIdempotent runs Mainland twice on every pair of entries and
+// pieces of entries, and on every entry between two of their characters: the
+// inputs where a replacement can form another entry with its neighbours.
 func TestVocabularyIdempotent(t *testing.T) {
 	pieceSet := map[string]bool{}
 	runeSet := map[string]bool{}
@@ -504,4 +504,32 @@ func TestVocabularyTerminates(t *testing.T) {
 		t.Errorf("up to %.0f replacements per character (levels %v) exceed rewrite's budget of 4 per byte", earlier, perLevel)
 	}
 	t.Logf("levels %v, at most %.0f replacements per input character", perLevel, earlier)
+}
+
+// TestLongInputs covers inputs long enough to grow every internal buffer,
+// including runs where each replacement creates the next one.
+func TestLongInputs(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"cascade to the left", strings.Repeat("演", 5000) + "演算法", "算法"},
+		{"cascade leaving a tail", strings.Repeat("丛", 5000) + "集", "集群" + strings.Repeat("群", 4999)},
+		{"many replacements", strings.Repeat("資料", 5000), strings.Repeat("数据", 5000)},
+		{"growing replacements", strings.Repeat("數位轉型", 5000), strings.Repeat("数字化转型", 5000)},
+		{"pinned words", strings.Repeat("網際網路路", 5000), strings.Repeat("互联网路", 5000)},
+		{"paragraphs", strings.Repeat(paragraph, 100), strings.Repeat(Mainland(paragraph), 100)},
+		{"invalid bytes between", strings.Repeat("資\xff料\xe8演算法", 3000), strings.Repeat("资\xff料\xe8算法", 3000)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Mainland(tt.in)
+			if got != tt.want {
+				t.Errorf("Mainland of %d bytes: got %d bytes starting %q, want %d bytes starting %q",
+					len(tt.in), len(got), got[:min(30, len(got))], len(tt.want), tt.want[:min(30, len(tt.want))])
+			}
+			if again := Mainland(got); again != got {
+				t.Error("not idempotent")
+			}
+		})
+	}
 }
