@@ -145,10 +145,15 @@ func NewWithOptions(a *data.Article, opts Options) (*Index, error) {
 			return nil, fmt.Errorf("index passage %s: %w", a.Passages[i].ID, err)
 		}
 	}
-	if err := b.Batch(batch); err != nil {
+	// The statistics for confidence analyse the same text again; they need
+	// nothing from bleve, so both run at once.
+	stats := make(chan *termStats, 1)
+	go func() { stats <- newTermStats(ix, docs) }()
+	err = b.Batch(batch)
+	ix.stats = <-stats
+	if err != nil {
 		return nil, fmt.Errorf("index passages: %w", err)
 	}
-	ix.stats = newTermStats(ix, docs)
 	if ix.suggest, err = newSuggester(ix); err != nil {
 		return nil, err
 	}

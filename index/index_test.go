@@ -1,7 +1,13 @@
 package index_test
 
 import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
@@ -22,3 +28,226 @@ func newIndex(t testing.TB) *index.Index {
 	t.Cleanup(func() { ix.Close() })
 	return ix
 }
+
+func TestClean(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		err            error
+	}{
+		{"plain", "Hyperion?", "Hyperion?", nil},
+		{"spaces folded", "  小扎 \t 說了\n什麼 ", "小扎 說了 什麼", nil},
+		{"full-width folded", "ＧＰＵ支配權", "GPU支配權", nil},
+		{"control characters dropped", "GPU\x00\x07\x1b[31m?", "GPU [31m?", nil},
+		{"invalid utf-8", "GPU\xff\xfe為何", "GPU 為何", nil},
+		{"mentions removed", "<@123456789012345678> <@&42> @everyone @here 小扎怎麼看 Llama 4?", "小扎怎麼看 Llama 4?", nil},
+		{"zero-width removed", "Hype\u200brion", "Hyperion", nil},
+		{"empty", "", "", index.ErrEmpty},
+		{"only punctuation", " ?!。 ", "", index.ErrEmpty},
+		{"only a mention", "<@123456789012345678>", "", index.ErrEmpty},
+		{"too long", strings.Repeat("長", index.MaxQuestionRunes+1), "", index.ErrTooLong},
+		{"huge", strings.Repeat("a ", 100000), "", index.ErrTooLong},
+		{"at the limit", strings.Repeat("長", index.MaxQuestionRunes), strings.Repeat("長", index.MaxQuestionRunes), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := index.Clean(tt.in)
+			if !errors.Is(err, tt.err) {
+				t.Fatalf("error %v, want %v", err, tt.err)
+			}
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestLangFor(t *testing.T) {
+	tests := []struct {
+		name, locale, question string
+		want                   index.Lang
+	}{
+		{"taiwan", "zh-TW", "What about GPUs?", index.Traditional},
+		{"mainland", "zh-CN", "資料中心在哪", index.Simplified},
+		{"english", "en-US", "Hyperion?", index.English},
+		{"other locale", "fr", "Hyperion?", index.English},
+		{"english locale, chinese question", "en-US", "小扎為什麼說研究員更在乎GPU", index.Traditional},
+		{"no locale, simplified", "", "数据中心为什么要用帐篷", index.Simplified},
+		{"no locale, traditional", "", "資料中心為什麼要用帳篷", index.Traditional},
+		{"no locale, english", "", "why tents", index.English},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := index.LangFor(tt.locale, tt.question); got != tt.want {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSearch(t *testing.T) {
+	ix := newIndex(t)
+	ctx := context.Background()
+	tests := []struct {
+		name, question string
+		answered       bool
+		top            string // a passage id expected in the top 3, if any
+	}{
+		{"traditional", "小扎為什麼說研究員更在乎GPU?", true, "i61"},
+		{"simplified with mainland words", "数据中心为什么要搭帐篷", true, "i48"},
+		{"hong kong wording", "數據中心為什麼用帳篷", true, "i48"},
+		{"english", "Why build data centers in tents?", true, "i48"},
+		{"short name", "Hyperion?", true, "i50"},
+		{"misspelt name", "Hyperian?", true, "i50"},
+		{"query syntax is plain text", `+Hyperion -"Prometheus" (5GW)~ ^2 * title:x`, true, "i50"},
+		{"weather", "What's the weather in Paris tomorrow?", false, ""},
+		{"python", "怎麼安裝 Python?", false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := ix.Search(ctx, index.Request{Question: tt.question, Limit: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Answered != tt.answered {
+				t.Errorf("answered %v (confidence %.2f), want %v", res.Answered, res.Confidence, tt.answered)
+			}
+			if tt.top == "" {
+				return
+			}
+			var ids []string
+			for _, h := range res.Hits {
+				ids = append(ids, h.Passage.ID)
+			}
+			if !slices.Contains(ids, tt.top) {
+				t.Errorf("top 3 %v, want %s among them", ids, tt.top)
+			}
+		})
+	}
+}
+
+func TestSearchPagesAndHighlights(t *testing.T) {
+	ix := newIndex(t)
+	ctx := context.Background()
+	all, err := ix.Search(ctx, index.Request{Question: "Hyperion 5GW", Limit: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page2, err := ix.Search(ctx, index.Request{Question: "Hyperion 5GW", Limit: 3, Offset: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all.Hits) != 6 || len(page2.Hits) != 3 {
+		t.Fatalf("got %d and %d hits", len(all.Hits), len(page2.Hits))
+	}
+	for i, h := range page2.Hits {
+		if h.Passage != all.Hits[3+i].Passage {
+			t.Errorf("page 2 hit %d is %s, want %s", i, h.Passage.ID, all.Hits[3+i].Passage.ID)
+		}
+	}
+	if page2.Answered != all.Answered {
+		t.Errorf("page 2 answered %v, page 1 %v", page2.Answered, all.Answered)
+	}
+	best := all.Hits[0]
+	var marked []string
+	for _, s := range best.Text {
+		marked = append(marked, best.Passage.Text[s.Start:s.End])
+	}
+	if !slices.Contains(marked, "Hyperion") {
+		t.Errorf("marked %q in %q, want Hyperion", marked, best.Passage.Text)
+	}
+	for _, s := range append(best.Text, best.English...) {
+		if s.Start >= s.End {
+			t.Errorf("empty span %v", s)
+		}
+	}
+}
+
+func TestSearchConcurrent(t *testing.T) {
+	ix := newIndex(t)
+	questions := []string{"Hyperion?", "小扎怎麼看 Llama 4?", "数据中心", "capex cap", "天氣如何"}
+	want := map[string]string{}
+	for _, q := range questions {
+		res, err := ix.Search(context.Background(), index.Request{Question: q, Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[q] = res.Hits[0].Passage.ID
+	}
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Go(func() {
+			for i := range 20 {
+				q := questions[(w+i)%len(questions)]
+				res, err := ix.Search(context.Background(), index.Request{Question: q, Limit: 1})
+				if err != nil || res.Hits[0].Passage.ID != want[q] {
+					t.Errorf("%q: %v %v", q, err, res)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestSearchCacheReturnsSameAnswer(t *testing.T) {
+	a, err := data.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := index.NewWithOptions(a, index.Options{CacheSize: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	first, _ := ix.Search(ctx, index.Request{Question: "Hyperion?", Limit: 3})
+	again, _ := ix.Search(ctx, index.Request{Question: " Hyperion? ", Limit: 3})
+	if first != again {
+		t.Error("the same cleaned question was searched twice")
+	}
+	other, _ := ix.Search(ctx, index.Request{Question: "Hyperion?", Limit: 5})
+	if other == first || len(other.Hits) != 5 {
+		t.Error("a different limit shared the cached answer")
+	}
+	ix.Search(ctx, index.Request{Question: "GPU", Limit: 3})
+	ix.Search(ctx, index.Request{Question: "capex", Limit: 3})
+	if evicted, _ := ix.Search(ctx, index.Request{Question: "Hyperion?", Limit: 3}); evicted == first {
+		t.Error("the least recently used answer was not evicted")
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	ix := newIndex(t)
+	ctx := context.Background()
+	tests := []struct {
+		name, typed string
+		lang        index.Lang
+		want        func(string) bool
+	}{
+		{"topics when empty", "", index.English, func(s string) bool { return s != "" }},
+		{"english prefix", "hyper", index.English, func(s string) bool { return strings.Contains(strings.ToLower(s), "hyperion") }},
+		{"traditional", "資料中心", index.Traditional, func(s string) bool { return !zhconvSimplifiedOnly(s) }},
+		{"simplified", "数据中心", index.Simplified, func(s string) bool { return !strings.ContainsAny(s, "資據為們麼") }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ix.Suggest(ctx, tt.typed, tt.lang, 25)
+			if len(got) == 0 || len(got) > 25 {
+				t.Fatalf("%d suggestions", len(got))
+			}
+			if !tt.want(got[0]) {
+				t.Errorf("first suggestion %q", got[0])
+			}
+			seen := map[string]bool{}
+			for _, s := range got {
+				if utf8.RuneCountInString(s) > index.MaxSuggestionRunes || seen[s] {
+					t.Errorf("suggestion %q too long or repeated", s)
+				}
+				seen[s] = true
+			}
+		})
+	}
+}
+
+// zhconvSimplifiedOnly reports text in Simplified script.
+func zhconvSimplifiedOnly(s string) bool { return strings.ContainsAny(s, "数据为们么") }

@@ -47,7 +47,9 @@ func Clean(raw string) (string, error) {
 	space := false
 	for _, r := range s {
 		switch {
-		case unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+		case unicode.Is(unicode.Cf, r):
+			// zero-width and direction marks join what they split
+		case unicode.IsSpace(r) || unicode.IsControl(r):
 			space = true
 		default:
 			if space && b.Len() > 0 {

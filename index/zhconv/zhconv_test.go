@@ -138,13 +138,14 @@ func TestMainland(t *testing.T) {
 	}
 }
 
-// paragraph is about 200 characters of Taiwan-style Traditional Chinese,
+// paragraph is about 200 characters (195) of Taiwan-style Traditional Chinese,
 // the kind of text the transcripts contain.
 const paragraph = "我們的資料中心今年擴建了兩倍，新的叢集有一萬張繪圖處理器，" +
 	"透過高速網路連線。使用者可以在介面上即時看到訓練進度，也能下載擴充套件。" +
 	"團隊認為個人超級智慧會在十年內出現，所以把大部分預算投入演算法研究與晶片設計。" +
 	"我們也會釋出開放原始碼的軟體，讓社群一起改進伺服器的效能與品質。" +
-	"這些專案都支援行動裝置，影片與訊息會同步到雲端，網際網路上的資訊也會自動整理。"
+	"這些專案都支援行動裝置，影片與訊息會同步到雲端，網際網路上的資訊也會自動整理。" +
+	"演算法的訓練資料也會定期更新，謝謝大家。"
 
 func TestIdempotent(t *testing.T) {
 	inputs := []string{

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// runCLI runs the whole program as main would, with its own environment.
+func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	getenv := func(k string) string { return env[k] }
+	err = run(context.Background(), append([]string{"interviewbot"}, args...), getenv, strings.NewReader(stdin), &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+func TestAskText(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		want   []string
+		unwant []string
+	}{
+		{"traditional", []string{"ask", "小扎為什麼說研究員更在乎GPU?"}, []string{"扎克伯格", "GPU", "研究員"}, nil},
+		{"simplified locale", []string{"ask", "-locale", "zh-CN", "小扎為什麼說研究員更在乎GPU?"}, []string{"研究员"}, []string{"研究員"}},
+		{"english locale", []string{"ask", "-locale", "en", "Hyperion?"}, []string{"Mark Zuckerberg", "Hyperion", "泰坦"}, nil},
+		{"off-topic", []string{"ask", "What's the weather in Paris tomorrow?"}, []string{"doesn't answer"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, _, err := runCLI(t, nil, "", tt.args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			_, answer, _ := strings.Cut(out, "\n") // the first line echoes the question
+			for _, w := range tt.unwant {
+				if strings.Contains(answer, w) {
+					t.Errorf("output has %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+}
+
+// TestAskJSONBatch feeds a batch with bad lines in it: every line gets
+// exactly one JSON object, in order, and the batch never stops.
+func TestAskJSONBatch(t *testing.T) {
+	lines := []string{
+		"Hyperion?",
+		"",
+		strings.Repeat("長", 10000),
+		"GPU\x00\x01\x1b 支配權",
+		"\xff\xfe資本支出有上限嗎\xff",
+		"What's the weather in Paris tomorrow?",
+		`title:"x" +Hyperion -(5GW)~^*`,
+	}
+	out, _, err := runCLI(t, nil, strings.Join(lines, "\n")+"\n", "ask", "-json", "-k", "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if len(got) != len(lines) {
+		t.Fatalf("%d lines of output for %d questions:\n%s", len(got), len(lines), out)
+	}
+	type answer struct {
+		Question string `json:"question"`
+		Answered *bool  `json:"answered"`
+		Error    string `json:"error"`
+		Passages []struct {
+			ID      string   `json:"id"`
+			Speaker string   `json:"speaker"`
+			Text    string   `json:"text"`
+			Score   *float64 `json:"score"`
+		} `json:"passages"`
+	}
+	yes, no := true, false
+	want := []struct {
+		answered *bool // nil: either
+		err      bool
+		passages int
+	}{
+		{&yes, false, 2}, {&no, true, 0}, {&no, true, 0}, {&yes, false, 2},
+		{&yes, false, 2}, {&no, false, 2}, {nil, false, 2},
+	}
+	for i, line := range got {
+		var a answer
+		if err := json.Unmarshal([]byte(line), &a); err != nil {
+			t.Fatalf("line %d is not JSON: %v\n%s", i+1, err, line)
+		}
+		w := want[i]
+		if a.Answered == nil || (w.answered != nil && *a.Answered != *w.answered) || (a.Error != "") != w.err || len(a.Passages) != w.passages {
+			t.Errorf("line %d (%.40q): answered %v, error %q, %d passages; want %v, error %v, %d",
+				i+1, lines[i], a.Answered != nil && *a.Answered, a.Error, len(a.Passages), w.answered != nil && *w.answered, w.err, w.passages)
+		}
+		for _, p := range a.Passages {
+			if p.ID == "" || p.Speaker == "" || p.Text == "" || p.Score == nil {
+				t.Errorf("line %d: incomplete passage %+v", i+1, p)
+			}
+		}
+	}
+}
+
+func TestAskUsage(t *testing.T) {
+	for _, args := range [][]string{{"ask", "-k", "0", "x"}, {"ask", "-k", "999", "x"}, {"ask", "-nope"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			_, _, err := runCLI(t, nil, "", args...)
+			if err == nil || exitCode(err) != 2 {
+				t.Errorf("err %v (exit %d), want a usage error", err, exitCode(err))
+			}
+		})
+	}
+}
