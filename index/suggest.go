@@ -122,22 +122,23 @@ func (ix *Index) Suggest(ctx context.Context, typed string, lang Lang, n int) []
 }
 
 // LangFor picks the reading language for a Discord-style locale ("zh-TW",
-// "zh-CN", "en-US", ...). Without a Chinese locale, a question written in
-// Chinese is answered in Chinese: Traditional unless it is written in
-// Simplified characters.
+// "zh-CN", "en-US", ...). A Chinese or English locale decides; with any
+// other locale, or none, the question's script does: Simplified when it is
+// written in Simplified characters, Traditional for other Chinese, English
+// otherwise.
 func LangFor(locale, question string) Lang {
 	switch l := strings.ToLower(locale); {
-	case l == "zh-tw" || l == "zh-hk" || l == "zh-hant" || strings.HasPrefix(l, "zh-hant"):
+	case l == "zh-tw" || l == "zh-hk" || l == "zh-mo" || strings.HasPrefix(l, "zh-hant"):
 		return Traditional
 	case strings.HasPrefix(l, "zh"):
 		return Simplified
-	case l != "" && !HasHan(question):
+	case l == "en" || strings.HasPrefix(l, "en-"):
 		return English
 	}
-	if !HasHan(question) {
+	switch {
+	case !HasHan(question):
 		return English
-	}
-	if zhconv.IsSimplified(question) {
+	case zhconv.IsSimplified(question):
 		return Simplified
 	}
 	return Traditional
