@@ -1,6 +1,9 @@
 package zhconv
 
-import "unicode/utf8"
+import (
+	"sort"
+	"unicode/utf8"
+)
 
 // IsSimplified reports whether s is written in Simplified script: it has a
 // character that only Simplified text uses (the simplified form of some
@@ -25,10 +28,6 @@ func IsSimplified(s string) bool {
 // isSimplifiedForm reports whether r is the simplified form of another
 // character and not also a Traditional character of its own.
 func isSimplifiedForm(r rune) bool {
-	for _, p := range simplifiedTable {
-		if p.to == r && p.from != r {
-			return true
-		}
-	}
-	return false
+	i := sort.Search(len(simplifiedTargets), func(i int) bool { return simplifiedTargets[i] >= r })
+	return i < len(simplifiedTargets) && simplifiedTargets[i] == r
 }

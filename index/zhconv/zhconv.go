@@ -48,9 +48,9 @@ import (
 
 //go:generate go run ./internal/gen -unihan /usr/share/unicode -out table.go
 
-// Version identifies the conversion tables: the Unicode version of the
-// character table and the revision of the vocabulary list.
-const Version = "unihan-" + unihanVersion + "+vocab-" + vocabularyRevision
+// Version identifies the conversion tables: the Unicode version and a digest
+// of the character table, and the revision of the vocabulary list.
+const Version = "unihan-" + tableID + "+vocab-" + vocabularyRevision
 
 // pair is one entry of simplifiedTable.
 type pair struct{ from, to rune }

@@ -48,11 +48,13 @@ import (
 	"flag"
 	"fmt"
 	"go/format"
+	"hash/fnv"
 	"io"
 	"log"
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -320,6 +322,13 @@ func render(t *table, version string) ([]byte, error) {
 	fmt.Fprintf(&b, "package zhconv\n\n")
 	fmt.Fprintf(&b, "// unihanVersion is the Unicode version of the Unihan data behind simplifiedTable.\n")
 	fmt.Fprintf(&b, "const unihanVersion = %q\n\n", version)
+	h := fnv.New32a()
+	for _, r := range keys {
+		fmt.Fprintf(h, "%d:%d\n", r, t.m[r])
+	}
+	fmt.Fprintf(&b, "// tableID names this table's contents, for Version: it changes with any\n")
+	fmt.Fprintf(&b, "// pair, including edits to the generator's lists.\n")
+	fmt.Fprintf(&b, "const tableID = \"%s-%08x\"\n\n", version, h.Sum32())
 	fmt.Fprintf(&b, "// simplifiedTable maps a character to the form a mainland reader writes,\n")
 	fmt.Fprintf(&b, "// sorted by from for binary search. %d pairs come from kSimplifiedVariant and\n", t.fromUnihan)
 	fmt.Fprintf(&b, "// %d from the generator's extra list; %d characters with a simplified variant\n", t.fromExtra, t.keptStandard)
@@ -382,6 +391,35 @@ func render(t *table, version string) ([]byte, error) {
 		fmt.Fprintf(&b, "%d,", n)
 		n += popcount(w)
 		if i%12 == 11 || i == len(bits)-1 {
+			b.WriteString("\n")
+		} else {
+			b.WriteString(" ")
+		}
+	}
+	b.WriteString("}\n\n")
+
+	// The targets that are not also sources let IsSimplified tell
+	// Simplified text from text that has no Traditional characters only
+	// because it is short.
+	var targets []rune
+	seen := map[rune]bool{}
+	for _, r := range keys {
+		to := t.m[r]
+		if _, isSource := t.m[to]; !isSource && to != r && !seen[to] {
+			seen[to] = true
+			targets = append(targets, to)
+		}
+	}
+	sort.Slice(targets, func(i, j int) bool { return targets[i] < targets[j] })
+	fmt.Fprintf(&b, "// simplifiedTargets are the simplified forms in simplifiedTable that are\n")
+	fmt.Fprintf(&b, "// not themselves converted, sorted.\n")
+	fmt.Fprintf(&b, "var simplifiedTargets = [...]rune{\n")
+	for i, r := range targets {
+		if i%16 == 0 {
+			b.WriteString("\t")
+		}
+		fmt.Fprintf(&b, "%s,", quote(r))
+		if i%16 == 15 || i == len(targets)-1 {
 			b.WriteString("\n")
 		} else {
 			b.WriteString(" ")
