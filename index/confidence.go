@@ -18,6 +18,10 @@ import (
 // The threshold is set on the tuning set (see quality_test.go).
 const (
 	answerThreshold = 0.5
+	// English questions paraphrase with more words the interview never
+	// uses (literally, hanging out): their threshold is lower by this much,
+	// in proportion to how much of the question is English.
+	englishAllowance = 0.08
 	// answerDepth is how many top hits may vouch for an answer.
 	answerDepth = 3
 	// partial credit for a Chinese character found only on its own, and for
@@ -174,6 +178,19 @@ func (s *termStats) coverage(p parsed, doc int) float64 {
 		return 0
 	}
 	return got / total
+}
+
+// threshold is the coverage a question needs to be answered.
+func (s *termStats) threshold(p parsed) float64 {
+	var han, latin float64
+	for _, run := range p.hanRuns {
+		han += float64(len(run)) * hanWeight
+	}
+	latin = float64(len(p.latinTerms))
+	if han+latin == 0 {
+		return answerThreshold
+	}
+	return answerThreshold - englishAllowance*latin/(han+latin)
 }
 
 // prepareCoverage fills the parts of p that coverage reads: the question's

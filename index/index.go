@@ -271,7 +271,7 @@ func (ix *Index) search(ctx context.Context, q string, limit, offset int) (*Resu
 			out.Confidence = math.Max(out.Confidence, ix.stats.coverage(pq, hits[rank].Passage.Position-1))
 		}
 	}
-	out.Answered = len(hits) > 0 && out.Confidence >= answerThreshold
+	out.Answered = len(hits) > 0 && out.Confidence >= ix.stats.threshold(pq)
 	return out, nil
 }
 
