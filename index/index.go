@@ -294,8 +294,9 @@ func (ix *Index) parse(q string) parsed {
 	lower := strings.ToLower(q)
 	zh := canonicalZH(q)
 	p := parsed{zh: zh, en: lower, latin: latinWords(lower)}
-	p.aboutHost = contains(zh, zhGroups[1][0], false) || contains(substitute(lower, enGroups, true), enGroups[1][0], true) ||
-		contains(substitute(zh, zhGroups, false), zhGroups[1][0], false)
+	// zhGroups[1] and enGroups[1] name the host
+	p.aboutHost = contains(substitute(zh, zhGroups[1:2], false), zhGroups[1][0], false) ||
+		contains(substitute(lower, enGroups[1:2], true), enGroups[1][0], true)
 	p.zhTerms = terms(ix.zh, zh)
 	p.enTerms = terms(ix.en, lower)
 	ix.prepareCoverage(&p, zh, lower)
