@@ -16,7 +16,7 @@ import "strings"
 // summary. His names count towards coverage (confidence.go) but are not
 // searched for.
 var zhGroups = [][]string{
-	{"扎克伯格", "小扎", "扎哥", "老扎", "马克", "马克·扎克伯格", "zuck", "扎总"},
+	{"扎克伯格", "小扎", "扎哥", "老扎", "马克", "马克·扎克伯格", "zuck", "扎总", "祖克柏", "祖克伯", "朱克伯格", "扎克博格", "扎克柏格", "扎伯克格", "zuckerberg"},
 	{"主持人", "主播", "记者", "采访者", "访谈人", "host"},
 	{"薪酬", "薪资", "工资", "薪水", "年薪", "报酬", "待遇", "开价", "薪酬包", "高薪", "天价", "签约费", "package"},
 	{"挖人", "挖角", "挖墙脚", "抢人", "招募", "招揽", "猎头", "挖走"},
@@ -32,6 +32,7 @@ var zhGroups = [][]string{
 	{"帐篷", "棚子", "帆布"},
 	{"飓风", "台风", "风暴", "暴风", "龙卷风"},
 	{"竞争对手", "对手", "竞品", "友商", "同行", "别家"},
+	{"altman", "奥特曼", "阿特曼", "奥尔特曼", "sama"},
 	{"命名", "起名", "取名", "名字", "叫什么"},
 	{"神话", "希腊", "罗马", "泰坦"},
 	{"实验室", "lab", "团队"},
@@ -51,6 +52,7 @@ var enGroups = [][]string{
 	{"glasses", "eyewear", "ray-ban", "ray-bans", "wearables", "wearable"},
 	{"hurricane", "hurricanes", "storm", "storms", "typhoon"},
 	{"rivals", "rival", "competitors", "competitor", "competition", "other labs"},
+	{"altman", "sama"},
 	{"myth", "myths", "mythology", "greek", "roman"},
 	{"interview", "show", "podcast", "episode", "conversation"},
 }
