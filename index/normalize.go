@@ -7,8 +7,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // MaxQuestionRunes bounds what one question may hold. Real questions are a
@@ -29,7 +27,7 @@ var (
 var discordMarkup = regexp.MustCompile(`<(?:@[!&]?|#|a?:[A-Za-z0-9_~]+:|t:)[0-9]+(?::[A-Za-z])?>`)
 
 // Clean turns raw user text into a question fit for searching: valid UTF-8,
-// NFKC-folded (full-width letters and digits become ASCII), no control or
+// full-width letters, digits and punctuation folded to ASCII, no control or
 // format characters, no Discord mention markup or @everyone/@here, and single
 // spaces. It returns ErrEmpty when nothing is left and ErrTooLong for pasted
 // walls of text.
@@ -40,8 +38,7 @@ func Clean(raw string) (string, error) {
 	if utf8.RuneCountInString(raw) > 4*MaxQuestionRunes {
 		return "", ErrTooLong
 	}
-	s := norm.NFKC.String(raw)
-	s = discordMarkup.ReplaceAllString(s, " ")
+	s := discordMarkup.ReplaceAllString(foldWidth(raw), " ")
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -95,3 +92,23 @@ func HasHan(s string) bool {
 	}
 	return false
 }
+
+// foldWidth turns full-width ASCII forms (ＧＰＵ, ５ＧＷ, ？) and the
+// ideographic space into ASCII, as Chinese keyboards type them. It is the
+// part of NFKC that questions need, without its tables.
+func foldWidth(s string) string {
+	if !strings.ContainsFunc(s, isWide) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\u3000':
+			return ' '
+		case r >= '\uFF01' && r <= '\uFF5E':
+			return r - 0xFEE0
+		}
+		return r
+	}, s)
+}
+
+func isWide(r rune) bool { return r == '\u3000' || r >= '\uFF01' && r <= '\uFF5E' }
