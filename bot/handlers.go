@@ -72,7 +72,7 @@ func (b *Bot) Handle(ctx context.Context, i *discordgo.Interaction) *discordgo.I
 		outcome = outcomeOK
 	default:
 		var rep reply
-		rep, err = b.dispatch(ctx, r)
+		rep, err = b.safely(ctx, r)
 		outcome = rep.outcome
 		if err != nil {
 			rep, outcome = b.failure(r, err)
@@ -121,6 +121,17 @@ func (b *Bot) dispatch(ctx context.Context, r *request) (reply, error) {
 		return reply{}, &userError{msg: textsFor(r.lang).Expired, outcome: outcomeInvalid}
 	}
 	return reply{}, &userError{msg: textsFor(index.LangFor(r.locale, "")).Expired, outcome: outcomeInvalid}
+}
+
+// safely dispatches, turning a panic in a handler into an error: one bad
+// interaction must not take the process, and every other member, down.
+func (b *Bot) safely(ctx context.Context, r *request) (rep reply, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			rep, err = reply{}, fmt.Errorf("handler panic: %v", p)
+		}
+	}()
+	return b.dispatch(ctx, r)
 }
 
 // failure turns an error into the reply the member sees.
@@ -282,8 +293,8 @@ func (b *Bot) autocomplete(ctx context.Context, r *request) *discordgo.Interacti
 	d := r.i.ApplicationCommandData()
 	typed := ""
 	for _, o := range d.Options {
-		if o.Focused && o.Type == discordgo.ApplicationCommandOptionString {
-			typed = o.StringValue()
+		if o != nil && o.Focused && o.Type == discordgo.ApplicationCommandOptionString {
+			typed, _ = o.Value.(string)
 		}
 	}
 	r.lang = index.LangFor(r.locale, typed)
@@ -353,7 +364,7 @@ func userID(i *discordgo.Interaction) string {
 
 func optionString(opts []*discordgo.ApplicationCommandInteractionDataOption, name string) string {
 	for _, o := range opts {
-		if o.Name == name && o.Type == discordgo.ApplicationCommandOptionString {
+		if o != nil && o.Name == name && o.Type == discordgo.ApplicationCommandOptionString {
 			if s, ok := o.Value.(string); ok {
 				return s
 			}
@@ -364,7 +375,7 @@ func optionString(opts []*discordgo.ApplicationCommandInteractionDataOption, nam
 
 func optionBool(opts []*discordgo.ApplicationCommandInteractionDataOption, name string) bool {
 	for _, o := range opts {
-		if o.Name == name && o.Type == discordgo.ApplicationCommandOptionBoolean {
+		if o != nil && o.Name == name && o.Type == discordgo.ApplicationCommandOptionBoolean {
 			v, _ := o.Value.(bool)
 			return v
 		}
@@ -374,7 +385,7 @@ func optionBool(opts []*discordgo.ApplicationCommandInteractionDataOption, name 
 
 func optionInt(opts []*discordgo.ApplicationCommandInteractionDataOption, name string) int64 {
 	for _, o := range opts {
-		if o.Name == name && o.Type == discordgo.ApplicationCommandOptionInteger {
+		if o != nil && o.Name == name && o.Type == discordgo.ApplicationCommandOptionInteger {
 			if f, ok := o.Value.(float64); ok && f >= math.MinInt32 && f <= math.MaxInt32 {
 				return int64(f)
 			}

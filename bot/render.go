@@ -107,7 +107,7 @@ func renderAnswer(a *data.Article, pg answerPage) view {
 	}
 	return view{
 		Embeds:     []*discordgo.MessageEmbed{fitEmbed(e)},
-		Components: answerButtons(pg.Lang, best.Passage.ID, rest),
+		Components: answerButtons(pg.Lang, best.Passage.ID, rest, shown+1),
 	}
 }
 
@@ -291,10 +291,12 @@ func renderNotice(text string) view {
 	return view{Content: clip(text, maxContent), Ephemeral: true}
 }
 
-func answerButtons(lang index.Lang, id string, rest []string) []discordgo.MessageComponent {
+// answerButtons are the buttons under an answer: the next page of results
+// (numbered from next), the best passage's context, and feedback on it.
+func answerButtons(lang index.Lang, id string, rest []string, next int) []discordgo.MessageComponent {
 	t := textsFor(lang)
 	code := langCode[lang]
-	more := discordgo.Button{Label: t.More, Style: discordgo.PrimaryButton, CustomID: moreID(lang, 2, rest), Disabled: len(rest) == 0}
+	more := discordgo.Button{Label: t.More, Style: discordgo.PrimaryButton, CustomID: moreID(lang, next, rest), Disabled: len(rest) == 0}
 	if len(rest) == 0 {
 		more.CustomID = customID("more", code, "")
 	}

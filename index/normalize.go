@@ -39,13 +39,22 @@ func Clean(raw string) (string, error) {
 		return "", ErrTooLong
 	}
 	s := discordMarkup.ReplaceAllString(foldWidth(raw), " ")
+	s = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) {
+			return -1 // zero-width and direction marks join what they split
+		}
+		return r
+	}, s)
+	// Removing one @everyone can close another around it
+	// (@every@everyoneone), so repeat until none is left.
+	for strings.Contains(s, "@everyone") || strings.Contains(s, "@here") {
+		s = strings.NewReplacer("@everyone", " ", "@here", " ").Replace(s)
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
 	for _, r := range s {
 		switch {
-		case unicode.Is(unicode.Cf, r):
-			// zero-width and direction marks join what they split
 		case unicode.IsSpace(r) || unicode.IsControl(r):
 			space = true
 		default:
@@ -56,11 +65,7 @@ func Clean(raw string) (string, error) {
 			b.WriteRune(r)
 		}
 	}
-	out := b.String()
-	for _, m := range []string{"@everyone", "@here"} {
-		out = strings.ReplaceAll(out, m, "")
-	}
-	out = strings.TrimSpace(out)
+	out := strings.TrimSpace(b.String())
 	if !hasSearchable(out) {
 		return "", ErrEmpty
 	}

@@ -121,12 +121,19 @@ func (c *config) logger(w io.Writer) (*slog.Logger, error) {
 	return nil, usageError{fmt.Errorf("LOG_FORMAT %q: use json or text", c.LogFormat)}
 }
 
-// isTerminal reports whether r is an interactive terminal.
+// isTerminal reports whether r is an interactive terminal. /dev/null is a
+// character device too, and it is what a container or a service gets as
+// standard input: it must not count, or a bot started there without a token
+// would open the console, read nothing and exit 0 instead of failing.
 func isTerminal(r io.Reader) bool {
 	f, ok := r.(*os.File)
 	if !ok {
 		return false
 	}
 	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	null, err := os.Stat(os.DevNull)
+	return err != nil || !os.SameFile(st, null)
 }

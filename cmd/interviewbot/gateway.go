@@ -3,10 +3,163 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/interviewbot/interviewbot/bot"
 )
 
-// runGateway starts the bot over the Discord gateway.
+// Knobs of the bot's two modes, gateway and HTTP.
+const (
+	// A member may ask five questions at once, then one every three
+	// seconds: enough for a conversation, too little to flood a channel.
+	limitBurst = 5
+	limitEvery = 3 * time.Second
+	// shutdownTimeout bounds a graceful stop, finishing the replies in
+	// flight and closing the gateway or the HTTP server: below the 10 s a
+	// container runtime waits between SIGTERM and SIGKILL.
+	shutdownTimeout = 8 * time.Second
+)
+
+// tokenHelp is what someone who runs the bot without a token needs to know.
+const tokenHelp = `interviewbot needs a Discord bot token to connect to Discord. To get one:
+  1. Open https://discord.com/developers/applications and create an application.
+  2. On its Bot page, press Reset Token and copy the token.
+  3. Put it in a .env file as DISCORD_TOKEN=... (or in the environment, or pass -token).
+  4. Run 'interviewbot invite' for the link that adds the bot to your server.
+`
+
+// runGateway starts the bot over the Discord gateway, with /healthz,
+// /readyz and /metrics on the HTTP address, until ctx is cancelled.
 func runGateway(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	return errors.New("run: not built yet")
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c config
+	c.flags(fs, env)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: interviewbot [run] [flags]\n\n"+
+			"Connects to Discord over the gateway and answers /ask, the other commands and\n"+
+			"mentions; serves /healthz, /readyz and /metrics on -addr.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected arguments %q: configuration is given with flags or the environment", fs.Args())}
+	}
+	if err := c.checkToken(); err != nil {
+		if c.Token == "" {
+			return noToken(ctx, err, isTerminal(stdin), stdin, stdout, stderr)
+		}
+		return err
+	}
+	if err := c.checkShards(); err != nil {
+		return err
+	}
+	if _, err := bot.NewTransport(c.APIURL, nil); err != nil {
+		return usageError{err}
+	}
+	log, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	return serveGateway(ctx, c, log)
+}
+
+// noToken explains how to get a token, then either fails with err or, for
+// someone at a terminal, offers the local console: the same answers as on
+// Discord, without Discord.
+func noToken(ctx context.Context, err error, interactive bool, stdin io.Reader, stdout, stderr io.Writer) error {
+	fmt.Fprint(stderr, tokenHelp)
+	if !interactive {
+		return err
+	}
+	fmt.Fprint(stderr, "\nMeanwhile, try the bot here: type a question and press Enter (Ctrl-D to quit).\n\n")
+	return runAsk(ctx, nil, stdin, stdout, stderr)
+}
+
+func serveGateway(ctx context.Context, c config, log *slog.Logger) error {
+	ix, err := buildIndex()
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	reg := prometheus.NewRegistry()
+	metrics, err := bot.NewPrometheusMetrics(reg)
+	if err != nil {
+		return err
+	}
+	b := bot.New(bot.Config{
+		Searcher:     ix,
+		Article:      ix.Article(),
+		Logger:       log,
+		Metrics:      metrics,
+		Limiter:      bot.NewLimiter(limitBurst, limitEvery, nil),
+		LogQuestions: c.LogQuestions,
+		Version:      version,
+	})
+	gw, err := bot.NewGateway(b, bot.GatewayConfig{
+		Token: c.Token, AppID: c.AppID, GuildID: c.GuildID, APIURL: c.APIURL,
+		ShardID: c.ShardID, ShardCount: c.ShardCount,
+		Logger: log, Metrics: metrics,
+	})
+	if err != nil {
+		return err
+	}
+
+	// Listen before connecting: a port in use fails at once, not after
+	// the bot has shown up online.
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", c.Addr, err)
+	}
+	srv := bot.NewServer(bot.ServerConfig{
+		Logger: log, Gatherer: reg, Metrics: metrics, Ready: gw.Ready,
+		ShutdownTimeout: shutdownTimeout,
+	})
+	httpCtx, stopHTTP := context.WithCancel(ctx)
+	defer stopHTTP()
+	served := make(chan error, 1)
+	go func() { served <- srv.Run(httpCtx, ln) }()
+	log.Info("http listening", "addr", ln.Addr().String())
+
+	var errs []error
+	httpDone := false
+	if err := gw.Open(ctx); err != nil {
+		errs = append(errs, err)
+	} else {
+		select {
+		case <-ctx.Done():
+			log.Info("shutting down")
+		case <-gw.Done():
+			errs = append(errs, gw.Err())
+		case err := <-served:
+			// The HTTP server stopped on its own: health checks are gone,
+			// so stop rather than run unobserved.
+			httpDone = true
+			errs = append(errs, err)
+		}
+	}
+	closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := gw.Close(closeCtx); err != nil {
+		errs = append(errs, err)
+	}
+	stopHTTP()
+	if !httpDone {
+		if err := <-served; err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -2,21 +2,282 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
+	"encoding/hex"
 	"errors"
+	"flag"
+	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/interviewbot/interviewbot/bot"
+	"github.com/interviewbot/interviewbot/data"
 )
 
-// runServe serves Discord interactions over HTTP.
+// restTimeout bounds one call to Discord's REST API: registering the
+// commands, or delivering a deferred answer.
+const restTimeout = 20 * time.Second
+
+// runServe serves Discord interactions over HTTP: POST /interactions, with
+// /healthz, /readyz and /metrics, until ctx is cancelled. Any number of
+// these processes can run behind a load balancer: none keeps state.
 func runServe(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	return errors.New("serve: not built yet")
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c config
+	c.flags(fs, env)
+	fs.BoolVar(&c.Register, "register", envBool(env, "REGISTER_COMMANDS"), "register the slash commands at start-up (env REGISTER_COMMANDS)")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: interviewbot serve [flags]\n\n"+
+			"Serves Discord interactions over HTTP at POST /interactions (set it as the\n"+
+			"Interactions Endpoint URL in the Developer Portal, behind HTTPS), with\n"+
+			"/healthz, /readyz and /metrics, on -addr. Needs DISCORD_PUBLIC_KEY.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected arguments %q: configuration is given with flags or the environment", fs.Args())}
+	}
+	key, err := c.publicKey()
+	if err != nil {
+		return err
+	}
+	if c.Register {
+		if err := c.checkToken(); err != nil {
+			return err
+		}
+	}
+	log, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	session, err := c.restSession()
+	if err != nil {
+		return err
+	}
+
+	ix, err := buildIndex()
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	reg := prometheus.NewRegistry()
+	metrics, err := bot.NewPrometheusMetrics(reg)
+	if err != nil {
+		return err
+	}
+	b := bot.New(bot.Config{
+		Searcher:     ix,
+		Article:      ix.Article(),
+		Logger:       log,
+		Metrics:      metrics,
+		Limiter:      bot.NewLimiter(limitBurst, limitEvery, nil),
+		LogQuestions: c.LogQuestions,
+		Version:      version,
+	})
+	if c.Register {
+		where, names, err := registerCommands(ctx, session, c, b.Commands())
+		if err != nil {
+			return err
+		}
+		log.Info("commands registered", "where", where, "commands", names)
+	}
+
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", c.Addr, err)
+	}
+	srv := bot.NewServer(bot.ServerConfig{
+		Bot: b, PublicKey: key, Editor: session, Logger: log,
+		Gatherer: reg, Metrics: metrics, ShutdownTimeout: shutdownTimeout,
+	})
+	// The address as bound, which says the port when -addr asked for :0.
+	log.Info("http listening", "addr", ln.Addr().String(), "interactions", "/interactions")
+	return srv.Run(ctx, ln)
 }
 
-// runRegister registers the slash commands once.
+// publicKey decodes DISCORD_PUBLIC_KEY, which verifies that interactions
+// come from Discord.
+func (c *config) publicKey() (ed25519.PublicKey, error) {
+	k := strings.TrimSpace(c.PublicKey)
+	if k == "" {
+		return nil, usageError{errors.New("DISCORD_PUBLIC_KEY is not set (hint: Developer Portal → your application → General Information → Public Key, 64 hex characters)")}
+	}
+	b, err := hex.DecodeString(k)
+	if err != nil || len(b) != ed25519.PublicKeySize {
+		return nil, usageError{errors.New("DISCORD_PUBLIC_KEY is malformed: it is 64 hex characters (hint: copy the Public Key from Developer Portal → General Information; not the bot token or the client secret)")}
+	}
+	return ed25519.PublicKey(b), nil
+}
+
+// restSession is a discordgo session for REST calls only, on the API at
+// DISCORD_API_URL. Deferred answers need no token (an interaction's webhook
+// is its own credential); registering the commands does.
+func (c *config) restSession() (*discordgo.Session, error) {
+	token := ""
+	if c.Token != "" {
+		token = "Bot " + strings.TrimPrefix(strings.TrimSpace(c.Token), "Bot ")
+	}
+	s, err := discordgo.New(token)
+	if err != nil {
+		return nil, fmt.Errorf("discord session: %w", err)
+	}
+	rt, err := bot.NewTransport(c.APIURL, nil)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	s.Client = &http.Client{Transport: rt, Timeout: restTimeout}
+	return s, nil
+}
+
+// registerCommands bulk-overwrites the command set: in one guild, where
+// changes show at once, or globally. It returns where and what.
+func registerCommands(ctx context.Context, s *discordgo.Session, c config, cmds []*discordgo.ApplicationCommand) (where string, names []string, err error) {
+	app := c.AppID
+	if app == "" {
+		app = appIDFromToken(c.Token)
+	}
+	if app == "" {
+		// discordgo offers no context here; the client's timeout bounds it.
+		a, err := s.Application("@me")
+		if err != nil {
+			return "", nil, fmt.Errorf("learn the application ID: %w", redactToken(err, c.Token))
+		}
+		app = a.ID
+	}
+	where = "global"
+	if c.GuildID != "" {
+		where = "guild " + c.GuildID
+	}
+	got, err := s.ApplicationCommandBulkOverwrite(app, c.GuildID, cmds, discordgo.WithContext(ctx))
+	if err != nil {
+		return "", nil, fmt.Errorf("register commands (%s): %w", where, redactToken(err, c.Token))
+	}
+	for _, cmd := range got {
+		names = append(names, "/"+cmd.Name)
+	}
+	return where, names, nil
+}
+
+// redactToken keeps the token out of an error that might quote a request.
+func redactToken(err error, token string) error {
+	token = strings.TrimPrefix(strings.TrimSpace(token), "Bot ")
+	if token == "" || !strings.Contains(err.Error(), token) {
+		return err
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), token, "[token]"))
+}
+
+// runRegister registers the slash commands once and says what it did.
 func runRegister(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	return errors.New("register: not built yet")
+	fs := flag.NewFlagSet("register", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c config
+	c.flags(fs, env)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: interviewbot register [flags]\n\n"+
+			"Replaces the application's slash commands with this version's: in the guild\n"+
+			"DISCORD_GUILD_ID when set (instant), else globally (up to an hour to show).\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected arguments %q", fs.Args())}
+	}
+	if err := c.checkToken(); err != nil {
+		return err
+	}
+	session, err := c.restSession()
+	if err != nil {
+		return err
+	}
+	a, err := data.Load()
+	if err != nil {
+		return fmt.Errorf("load interview: %w", err)
+	}
+	// Only the command table is needed, not the index: Commands reads
+	// nothing but the article.
+	b := bot.New(bot.Config{Article: a, Logger: slog.New(slog.DiscardHandler), Version: version})
+	where, names, err := registerCommands(ctx, session, c, b.Commands())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "registered %d commands (%s): %s\n", len(names), where, strings.Join(names, " "))
+	return nil
 }
 
-// runHealthcheck probes /healthz.
+// runHealthcheck probes /healthz of a process on this machine: the
+// container's HEALTHCHECK, in an image with no shell or curl.
 func runHealthcheck(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	return errors.New("healthcheck: not built yet")
+	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", envOr(env, "HTTP_ADDR", ":8080"), "the address the bot listens on; its port is probed on 127.0.0.1 (env HTTP_ADDR)")
+	target := fs.String("url", "", "URL to probe instead (default http://127.0.0.1:PORT/healthz)")
+	timeout := fs.Duration("timeout", 3*time.Second, "how long to wait for an answer")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: interviewbot healthcheck [flags]\n\nExits 0 when the bot answers /healthz with 200, 1 otherwise.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageError{err}
+	}
+	u := *target
+	if u == "" {
+		var err error
+		if u, err = healthURL(*addr); err != nil {
+			return err
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return usageError{fmt.Errorf("healthcheck URL: %w", err)}
+	}
+	// No proxy, no connection kept: one probe, straight to the process.
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck %s: %s", u, resp.Status)
+	}
+	fmt.Fprintln(stdout, "ok")
+	return nil
+}
+
+// healthURL is /healthz on the port of a listen address, on loopback
+// unless the address names a host of its own.
+func healthURL(addr string) (string, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		return "", usageError{fmt.Errorf("HTTP_ADDR %q: want host:port or :port", addr)}
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/healthz", nil
 }

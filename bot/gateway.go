@@ -1,0 +1,650 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
+)
+
+// GatewayIntents are the events the bot asks Discord for: guilds (which
+// interactions need), and guild and direct messages for mentions.
+// MESSAGE_CONTENT is privileged and deliberately not requested: Discord
+// still delivers the content of messages that mention the bot, and of DMs.
+const GatewayIntents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
+
+// GatewayMetrics counts what happens to the gateway connection.
+// *PrometheusMetrics implements it.
+type GatewayMetrics interface {
+	// Reconnect counts a session re-established after the first READY:
+	// resumed, or identified anew.
+	Reconnect()
+}
+
+// GatewayConfig is what a Gateway needs besides the Bot. Token is required.
+type GatewayConfig struct {
+	// Token is the bot token, with or without the "Bot " prefix.
+	Token string
+	// AppID is the application ID; when empty it is learnt from READY.
+	AppID string
+	// GuildID registers the commands in this guild only (instantly);
+	// empty registers them globally.
+	GuildID string
+	// APIURL replaces https://discord.com/api/v9 (a proxy, or a fake in
+	// tests); empty means Discord.
+	APIURL string
+	// ShardID and ShardCount shard the gateway; zero ShardCount means 1.
+	ShardID, ShardCount int
+	// SkipRegister leaves the registered commands alone.
+	SkipRegister bool
+	// SlowAfter is how long an answer may take before it is deferred;
+	// zero means DefaultSlowAfter.
+	SlowAfter time.Duration
+	Logger    *slog.Logger
+	Metrics   GatewayMetrics // optional
+}
+
+// Reconnect backoff after a failed attempt; the first attempt is immediate,
+// as Discord asks for resumes.
+const (
+	minBackoff = time.Second
+	maxBackoff = 2 * time.Minute
+)
+
+// restTimeout bounds every REST call, so that a shutdown never waits on a
+// request that hangs.
+const restTimeout = 15 * time.Second
+
+// handshakeTimeout bounds connecting: dialling, HELLO, and READY or
+// RESUMED. discordgo reads HELLO and READY without a deadline, so a server
+// that accepts the connection and says nothing would hang it for good.
+const handshakeTimeout = 45 * time.Second
+
+// Gateway carries interactions and mentions between Discord's gateway and
+// the Bot. It wraps a discordgo session and works around the ways
+// discordgo v0.29.0 misbehaves around reconnects and Close:
+//
+//   - discordgo's own reconnect loop is switched off. A reconnect that
+//     was already retrying when Close ran reopened the session afterwards
+//     and kept a goroutine alive (it reads ShouldReconnectOnError once,
+//     then loops). The Gateway reconnects itself from the Disconnect event,
+//     in one goroutine that Close stops before closing the session.
+//   - Events are delivered synchronously (SyncEvents) so that READY,
+//     RESUMED and Disconnect are seen in order and readiness is right; the
+//     work they start runs in goroutines the Gateway counts, so that Close
+//     can wait for replies in flight.
+//   - Every websocket connection is dialled through the Gateway, which can
+//     drop them all when a handshake or Close runs out of time: discordgo
+//     reads HELLO and READY with no deadline and its Open takes no context.
+//   - An empty autocomplete result is sent by hand: discordgo's
+//     InteractionResponseData leaves out an empty choices list, which
+//     Discord refuses.
+//
+// discordgo's Close still waits a second after its close frame, holding
+// the session's lock; nothing outside discordgo can shorten that.
+type Gateway struct {
+	bot       *Bot
+	s         *discordgo.Session
+	log       *slog.Logger
+	metrics   GatewayMetrics
+	guildID   string
+	shard     [2]int
+	register  bool
+	slowAfter time.Duration
+	http      *http.Transport // owned, so Close can release its idle connections
+
+	// ctx lives until Close begins: the reconnect loop and command
+	// registration stop with it. Replies do not: they outlive it.
+	ctx    context.Context
+	cancel context.CancelFunc
+	kick   chan struct{} // a disconnect asks the supervisor to reconnect
+
+	ready   atomic.Bool
+	readies atomic.Int64
+
+	inflight sync.WaitGroup // replies being answered
+	bg       sync.WaitGroup // supervisor and command registration
+
+	connMu sync.Mutex
+	conns  map[*trackedConn]struct{}
+
+	mu         sync.Mutex
+	work       context.Context // parent of replies, set by Open
+	opened     bool
+	closing    bool
+	closed     chan struct{} // closed when Close has finished
+	closeErr   error
+	appID      string
+	botUserID  string
+	registered int // regNone, regRunning, regDone
+	failed     chan struct{}
+	failErr    error
+}
+
+const (
+	regNone = iota
+	regRunning
+	regDone
+)
+
+// NewGateway returns a Gateway for b; Open connects it.
+func NewGateway(b *Bot, cfg GatewayConfig) (*Gateway, error) {
+	if b == nil {
+		return nil, errors.New("gateway: no bot")
+	}
+	token := strings.TrimSpace(cfg.Token)
+	if rest, ok := strings.CutPrefix(token, "Bot"); ok && (rest == "" || rest[0] == ' ') {
+		token = strings.TrimSpace(rest)
+	}
+	if token == "" {
+		return nil, errors.New("gateway: no token")
+	}
+	if cfg.ShardCount == 0 {
+		cfg.ShardCount = 1
+	}
+	if cfg.ShardCount < 1 || cfg.ShardID < 0 || cfg.ShardID >= cfg.ShardCount {
+		return nil, fmt.Errorf("gateway: shard %d of %d is out of range", cfg.ShardID, cfg.ShardCount)
+	}
+	// A transport of its own, so that Close can release its connections.
+	base := &http.Transport{Proxy: http.ProxyFromEnvironment}
+	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
+		base = dt.Clone()
+	}
+	rt, err := NewTransport(cfg.APIURL, base)
+	if err != nil {
+		return nil, fmt.Errorf("gateway: %w", err)
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.SlowAfter <= 0 {
+		cfg.SlowAfter = DefaultSlowAfter
+	}
+
+	s, err := discordgo.New("Bot " + token)
+	if err != nil {
+		return nil, fmt.Errorf("gateway: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	g := &Gateway{
+		bot: b, s: s, log: log, metrics: cfg.Metrics, guildID: cfg.GuildID,
+		shard: [2]int{cfg.ShardID, cfg.ShardCount}, register: !cfg.SkipRegister,
+		slowAfter: cfg.SlowAfter, http: base,
+		ctx: ctx, cancel: cancel, kick: make(chan struct{}, 1),
+		conns: map[*trackedConn]struct{}{}, closed: make(chan struct{}), failed: make(chan struct{}),
+		appID: cfg.AppID, work: context.Background(),
+	}
+
+	s.Client = &http.Client{Transport: rt, Timeout: restTimeout}
+	s.Dialer = &websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: 30 * time.Second, NetDialContext: g.dial}
+	s.Identify.Intents = GatewayIntents
+	s.ShardID, s.ShardCount = cfg.ShardID, cfg.ShardCount
+	s.ShouldReconnectOnError = false // see the type's comment
+	s.SyncEvents = true
+	// The bot needs no cache of guilds and members; without it discordgo
+	// also stops rewriting READY's guilds while handlers read them.
+	s.StateEnabled = false
+	// discordgo logs with the standard logger, bypassing slog, and at debug
+	// level prints the IDENTIFY payload, token included. Silence it: the
+	// Gateway logs what matters itself.
+	s.LogLevel = discordgo.LogError - 1
+
+	s.AddHandler(g.onReady)
+	s.AddHandler(g.onResumed)
+	s.AddHandler(g.onDisconnect)
+	s.AddHandler(g.onInteraction)
+	s.AddHandler(g.onMessage)
+	return g, nil
+}
+
+// Open connects to the gateway and returns once the session is identified
+// (READY received). Replies to what arrives later use ctx's values but are
+// not cancelled with it: a shutdown finishes them (see Close).
+func (g *Gateway) Open(ctx context.Context) error {
+	g.mu.Lock()
+	if g.opened || g.closing {
+		g.mu.Unlock()
+		return errors.New("gateway: Open called twice, or after Close")
+	}
+	g.opened = true
+	g.work = context.WithoutCancel(ctx)
+	g.mu.Unlock()
+
+	if err := g.open(ctx); err != nil {
+		return fmt.Errorf("connect to the Discord gateway: %w", explainClose(err))
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.closing {
+		g.bg.Add(1)
+		go g.supervise()
+	}
+	return nil
+}
+
+// open opens the session within handshakeTimeout, or until ctx is done.
+// discordgo's Open takes no context: dropping the connection is how to
+// abandon it.
+func (g *Gateway) open(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, handshakeTimeout)
+	defer cancel()
+	stop := context.AfterFunc(ctx, g.dropConns)
+	defer stop()
+	err := g.s.Open()
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("handshake abandoned: %w", ctx.Err())
+	}
+	return err
+}
+
+// Ready reports whether the gateway is connected and its session is
+// identified or resumed: what /readyz shows.
+func (g *Gateway) Ready() bool { return g.ready.Load() }
+
+// Done is closed when the Gateway gives up for good: Discord refused the
+// session (a token that was reset, intents or shards it does not allow).
+// Err says why.
+func (g *Gateway) Done() <-chan struct{} { return g.failed }
+
+// Err is why Done was closed, or nil.
+func (g *Gateway) Err() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.failErr
+}
+
+// BotUserID is the bot's user ID once READY has been seen.
+func (g *Gateway) BotUserID() string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.botUserID
+}
+
+// Close stops taking new events, waits for the replies in flight (as long
+// as ctx allows), then closes the session with a normal close, which ends
+// it on Discord's side too. It is safe to call more than once and from
+// several goroutines; later calls wait for the first. discordgo's own
+// Close takes about a second (it waits after sending the close frame).
+func (g *Gateway) Close(ctx context.Context) error {
+	g.mu.Lock()
+	if g.closing {
+		g.mu.Unlock()
+		select {
+		case <-g.closed:
+			return g.closeErr
+		case <-ctx.Done():
+			return fmt.Errorf("close gateway: %w", ctx.Err())
+		}
+	}
+	g.closing = true
+	g.mu.Unlock()
+	g.ready.Store(false)
+	g.cancel()
+
+	var errs []error
+	if err := waitFor(ctx, &g.inflight); err != nil {
+		errs = append(errs, fmt.Errorf("replies in flight: %w", err))
+	}
+	if err := waitFor(ctx, &g.bg); err != nil {
+		// The supervisor is stuck in a dial or a handshake: cut it short.
+		g.dropConns()
+		errs = append(errs, fmt.Errorf("reconnect in progress: %w", err))
+	}
+	// Nothing can reopen the session now.
+	if err := g.s.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("close session: %w", err))
+	}
+	g.dropConns()
+	g.http.CloseIdleConnections()
+
+	g.closeErr = errors.Join(errs...)
+	if g.closeErr != nil {
+		g.closeErr = fmt.Errorf("close gateway: %w", g.closeErr)
+	}
+	close(g.closed)
+	g.log.Info("gateway closed")
+	return g.closeErr
+}
+
+// waitFor waits for wg, or until ctx is done.
+func waitFor(ctx context.Context, wg *sync.WaitGroup) error {
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// begin registers one piece of work, unless Close has begun.
+func (g *Gateway) begin() (context.Context, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closing {
+		return nil, false
+	}
+	g.inflight.Add(1)
+	return g.work, true
+}
+
+func (g *Gateway) onReady(_ *discordgo.Session, r *discordgo.Ready) {
+	g.mu.Lock()
+	if g.closing {
+		g.mu.Unlock()
+		return
+	}
+	if r.User != nil {
+		g.botUserID = r.User.ID
+	}
+	if r.Application != nil && r.Application.ID != "" && r.Application.ID != g.appID {
+		if g.appID != "" {
+			g.log.Warn("the configured application ID is not the token's; using the token's", "configured", g.appID, "actual", r.Application.ID)
+		}
+		g.appID = r.Application.ID
+	}
+	// Commands are registered once per process: a reconnect that
+	// identifies anew must not overwrite them again.
+	register := g.register && g.registered == regNone
+	if register {
+		g.registered = regRunning
+		g.bg.Add(1)
+	}
+	app, user := g.appID, g.botUserID
+	g.mu.Unlock()
+
+	g.ready.Store(true)
+	if g.readies.Add(1) > 1 {
+		g.log.Info("gateway session identified anew", "session", r.SessionID)
+		g.reconnected()
+	} else {
+		g.log.Info("gateway ready", "app_id", app, "bot_user_id", user, "shard", g.shard[0], "shards", g.shard[1], "guilds", len(r.Guilds))
+	}
+	if register {
+		// READY runs inside discordgo's Open, which holds the session's
+		// lock: registering is REST work for another goroutine.
+		go g.registerCommands(app)
+	}
+}
+
+func (g *Gateway) onResumed(*discordgo.Session, *discordgo.Resumed) {
+	if g.isClosing() {
+		return
+	}
+	g.ready.Store(true)
+	g.log.Info("gateway session resumed")
+	g.reconnected()
+}
+
+func (g *Gateway) reconnected() {
+	if g.metrics != nil {
+		g.metrics.Reconnect()
+	}
+}
+
+func (g *Gateway) onDisconnect(*discordgo.Session, *discordgo.Disconnect) {
+	g.ready.Store(false)
+	if g.isClosing() {
+		return
+	}
+	g.log.Warn("gateway disconnected; reconnecting")
+	select {
+	case g.kick <- struct{}{}:
+	default: // a reconnect is already asked for
+	}
+}
+
+func (g *Gateway) isClosing() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.closing
+}
+
+// supervise reconnects after every disconnect until Close, or until
+// Discord refuses the session for good.
+func (g *Gateway) supervise() {
+	defer g.bg.Done()
+	for {
+		select {
+		case <-g.ctx.Done():
+			return
+		case <-g.kick:
+		}
+		if err := g.reconnect(); err != nil {
+			g.log.Error("gateway: giving up", "err", err)
+			g.mu.Lock()
+			g.failErr = err
+			g.mu.Unlock()
+			close(g.failed)
+			return
+		}
+	}
+}
+
+// reconnect reopens the session, which resumes it when Discord still knows
+// it and identifies anew otherwise (discordgo handles op 9 by identifying).
+// It only returns an error Discord will repeat forever.
+func (g *Gateway) reconnect() error {
+	wait := minBackoff
+	for attempt := 1; ; attempt++ {
+		if g.ctx.Err() != nil {
+			return nil
+		}
+		err := g.open(g.ctx)
+		if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
+			return nil
+		}
+		if fatalClose(err) {
+			return explainClose(err)
+		}
+		d := wait/2 + rand.N(wait/2+1) // jitter: replicas do not retry in step
+		g.log.Warn("gateway reconnect failed", "attempt", attempt, "retry_in", d.Round(time.Millisecond), "err", redact(err))
+		t := time.NewTimer(d)
+		select {
+		case <-g.ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+		wait = min(2*wait, maxBackoff)
+	}
+}
+
+func (g *Gateway) registerCommands(appID string) {
+	defer g.bg.Done()
+	state := regNone
+	defer func() {
+		g.mu.Lock()
+		g.registered = state
+		g.mu.Unlock()
+	}()
+	if appID == "" {
+		g.log.Error("cannot register commands: no application ID")
+		return
+	}
+	scope := "global"
+	if g.guildID != "" {
+		scope = "guild " + g.guildID
+	}
+	cmds, err := g.s.ApplicationCommandBulkOverwrite(appID, g.guildID, g.bot.Commands(), discordgo.WithContext(g.ctx))
+	if err != nil {
+		// Left unregistered, the next READY tries again.
+		g.log.Error("register commands", "scope", scope, "err", redact(err))
+		return
+	}
+	state = regDone
+	g.log.Info("commands registered", "scope", scope, "count", len(cmds))
+}
+
+func (g *Gateway) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+	ctx, ok := g.begin()
+	if !ok {
+		return
+	}
+	go func() {
+		defer g.inflight.Done()
+		r := sessionResponder{s: s, i: ic.Interaction}
+		if err := g.bot.Serve(ctx, ic.Interaction, r, g.slowAfter); err != nil {
+			g.log.Error("reply to interaction", "interaction", ic.ID, "err", redact(err))
+		}
+	}()
+}
+
+func (g *Gateway) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
+	// Most messages are not for the bot: drop them before a goroutine.
+	if m.Author == nil || m.Author.Bot {
+		return
+	}
+	self := g.BotUserID()
+	if self == "" || m.Author.ID == self {
+		return
+	}
+	ctx, ok := g.begin()
+	if !ok {
+		return
+	}
+	go func() {
+		defer g.inflight.Done()
+		ctx, cancel := context.WithTimeout(ctx, 2*restTimeout)
+		defer cancel()
+		send := g.bot.Mention(ctx, m.Message, self)
+		if send == nil {
+			return
+		}
+		if _, err := s.ChannelMessageSendComplex(m.ChannelID, send, discordgo.WithContext(ctx)); err != nil {
+			g.log.Error("reply to mention", "channel", m.ChannelID, "message", m.ID, "err", redact(err))
+		}
+	}()
+}
+
+// sessionResponder answers one interaction through the REST API.
+type sessionResponder struct {
+	s *discordgo.Session
+	i *discordgo.Interaction
+}
+
+// noChoices is an autocomplete result with no suggestions, as Discord wants
+// it: with an empty list. discordgo's InteractionResponseData drops an empty
+// list (choices is omitempty), and Discord (like the fake) answers 400
+// "choices: This field is required" to a result without one.
+const noChoices = `{"type":8,"data":{"choices":[]}}`
+
+func (r sessionResponder) Respond(ctx context.Context, resp *discordgo.InteractionResponse) error {
+	if resp.Type == discordgo.InteractionApplicationCommandAutocompleteResult && (resp.Data == nil || len(resp.Data.Choices) == 0) {
+		endpoint := discordgo.EndpointInteractionResponse(r.i.ID, r.i.Token)
+		_, err := r.s.RequestWithBucketID(http.MethodPost, endpoint, json.RawMessage(noChoices), endpoint, discordgo.WithContext(ctx))
+		return err
+	}
+	return r.s.InteractionRespond(r.i, resp, discordgo.WithContext(ctx))
+}
+
+func (r sessionResponder) EditOriginal(ctx context.Context, edit *discordgo.WebhookEdit) error {
+	_, err := r.s.InteractionResponseEdit(r.i, edit, discordgo.WithContext(ctx))
+	return err
+}
+
+// dial opens the gateway's TCP connections and keeps track of them.
+func (g *Gateway) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	var d net.Dialer
+	c, err := d.DialContext(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	tc := &trackedConn{Conn: c, g: g}
+	g.connMu.Lock()
+	g.conns[tc] = struct{}{}
+	g.connMu.Unlock()
+	return tc, nil
+}
+
+// dropConns closes every gateway connection abruptly, which unblocks any
+// discordgo goroutine reading from one.
+func (g *Gateway) dropConns() {
+	g.connMu.Lock()
+	conns := make([]*trackedConn, 0, len(g.conns))
+	for c := range g.conns {
+		conns = append(conns, c)
+	}
+	g.connMu.Unlock()
+	for _, c := range conns {
+		c.Close()
+	}
+}
+
+type trackedConn struct {
+	net.Conn
+	g    *Gateway
+	once sync.Once
+}
+
+func (c *trackedConn) Close() error {
+	c.once.Do(func() {
+		c.g.connMu.Lock()
+		delete(c.g.conns, c)
+		c.g.connMu.Unlock()
+	})
+	return c.Conn.Close()
+}
+
+// fatalClose reports whether Discord closed the gateway for a reason that
+// retrying cannot fix.
+func fatalClose(err error) bool {
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) {
+		return false
+	}
+	switch ce.Code {
+	case 4004, 4010, 4011, 4012, 4013, 4014:
+		return true
+	}
+	return false
+}
+
+// explainClose adds what to do to Discord's fatal close codes.
+func explainClose(err error) error {
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) {
+		return err
+	}
+	var hint string
+	switch ce.Code {
+	case 4004:
+		hint = "Discord rejected the token: it is wrong or was reset (Developer Portal → Bot → Reset Token)"
+	case 4010, 4011:
+		hint = "Discord rejected the sharding: check SHARD_ID and SHARD_COUNT"
+	case 4012:
+		hint = "Discord rejected the gateway version"
+	case 4013, 4014:
+		hint = "Discord rejected the intents: a privileged intent is requested but not enabled"
+	default:
+		return err
+	}
+	return fmt.Errorf("%s: %w", hint, err)
+}
+
+// webhookToken finds the secrets in interaction callback and webhook URLs,
+// which net/http puts in its errors.
+var webhookToken = regexp.MustCompile(`(/(?:interactions|webhooks)/[0-9]+/)[A-Za-z0-9_.-]+`)
+
+// redact keeps interaction tokens out of the logs: they let anyone post
+// as the bot in that channel for fifteen minutes.
+func redact(err error) string {
+	return webhookToken.ReplaceAllString(err.Error(), "${1}…")
+}

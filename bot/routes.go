@@ -1,0 +1,33 @@
+package bot
+
+import (
+	"crypto/ed25519"
+	"log/slog"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// addRoutes is every route the HTTP server has, in one place.
+func addRoutes(mux *http.ServeMux, s *Server) {
+	switch {
+	case s.key == nil && s.bot == nil:
+		// health and metrics only: the gateway transport's server
+	case len(s.key) != ed25519.PublicKeySize || s.bot == nil:
+		// ed25519.Verify would panic on every request
+		s.log.Error("no /interactions: the server needs a Bot and a 32-byte public key", "key_bytes", len(s.key))
+	default:
+		// Every method, so that the handler answers 405 with Allow, counted
+		// and logged like every other refusal.
+		mux.Handle("/interactions", s.handle(s.interactions))
+	}
+	mux.Handle("GET /healthz", s.handle(s.health))
+	mux.Handle("GET /readyz", s.handle(s.readiness))
+	if s.gatherer != nil {
+		mux.Handle("GET /metrics", promhttp.HandlerFor(s.gatherer, promhttp.HandlerOpts{
+			ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelError),
+			// A metric that fails to collect should not hide the others.
+			ErrorHandling: promhttp.ContinueOnError,
+		}))
+	}
+}

@@ -1,0 +1,361 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/interviewbot/interviewbot/bot/discordtest"
+)
+
+const gatewayGuild = "1300000000000000001"
+
+// TestRunGateway runs the whole program as main does, against the fake
+// Discord, answers an /ask through the gateway, checks the HTTP side, and
+// cancels it (as SIGTERM does) to prove it stops cleanly and quickly.
+func TestRunGateway(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"interviewbot"}, {"interviewbot", "run"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			t.Parallel()
+			discord := discordtest.NewServer(t, discordtest.Options{Token: serveToken, GuildIDs: []string{gatewayGuild}})
+			env := map[string]string{
+				"DISCORD_TOKEN":    serveToken,
+				"DISCORD_API_URL":  discord.APIURL(),
+				"DISCORD_GUILD_ID": gatewayGuild,
+				"HTTP_ADDR":        "127.0.0.1:0",
+				"LOG_FORMAT":       "json",
+				"LOG_LEVEL":        "debug",
+			}
+			logs := newServeLog(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			// done is closed when run returns, with its result in runErr.
+			done := make(chan struct{})
+			var runErr error
+			go func() {
+				defer close(done)
+				runErr = run(ctx, args, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, logs)
+			}()
+			// Stop the bot before the fake closes, whatever happens below.
+			t.Cleanup(func() {
+				cancel()
+				select {
+				case <-done:
+				case <-time.After(15 * time.Second):
+					t.Error("run did not return")
+				}
+			})
+			var base string
+			select {
+			case addr := <-logs.addrs:
+				base = "http://" + addr
+			case <-done:
+				t.Fatalf("run stopped: %v\n%s", runErr, logs)
+			case <-time.After(30 * time.Second):
+				t.Fatalf("run did not start listening\n%s", logs)
+			}
+			wait, stop := context.WithTimeout(ctx, 30*time.Second)
+			defer stop()
+			if err := discord.WaitReady(wait); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := discord.WaitRequest(wait, discordtest.Match("PUT", "/applications/{app}/guilds/"+gatewayGuild+"/commands")); err != nil {
+				t.Fatal(err)
+			}
+
+			in := discord.DispatchInteraction(&discordgo.Interaction{
+				Type: discordgo.InteractionApplicationCommand, GuildID: gatewayGuild, ChannelID: "1300000000000000002", Locale: discordgo.ChineseTW,
+				Data: discordgo.ApplicationCommandInteractionData{Name: "ask", Options: []*discordgo.ApplicationCommandInteractionDataOption{
+					{Name: "question", Type: discordgo.ApplicationCommandOptionString, Value: "研究員為什麼在乎算力?"},
+				}},
+			})
+			req, err := discord.WaitRequest(wait, discordtest.Match("POST", "/interactions/"+in.ID+"/"+in.Token+"/callback"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cb struct {
+				Type int `json:"type"`
+				Data struct {
+					Embeds          []*discordgo.MessageEmbed `json:"embeds"`
+					AllowedMentions *struct {
+						Parse []string `json:"parse"`
+					} `json:"allowed_mentions"`
+				} `json:"data"`
+			}
+			if err := req.Decode(&cb); err != nil || req.Status != 204 || cb.Type != 4 || len(cb.Data.Embeds) != 1 ||
+				cb.Data.AllowedMentions == nil || cb.Data.AllowedMentions.Parse == nil {
+				t.Fatalf("callback %d %s (%v)", req.Status, req.JSON, err)
+			}
+
+			for _, c := range []struct{ path, want string }{
+				{"/healthz", "ok"},
+				{"/readyz", "ready"},
+				{"/metrics", `interviewbot_questions_total{command="ask",locale="zh-TW",outcome="answered"} 1`},
+				{"/metrics", "interviewbot_gateway_reconnects_total 0"},
+			} {
+				if code, body := serveGet(t, base+c.path); code != 200 || !strings.Contains(body, c.want) {
+					t.Errorf("GET %s = %d, want 200 with %q:\n%.2000s", c.path, code, c.want, body)
+				}
+			}
+
+			start := time.Now()
+			cancel()
+			select {
+			case <-done:
+				if runErr != nil {
+					t.Errorf("run returned %v after a clean shutdown", runErr)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("run did not shut down")
+			}
+			if took := time.Since(start); took > 5*time.Second {
+				t.Errorf("shutdown took %v", took)
+			}
+			if st := discord.Stats(); st.Live != 0 {
+				t.Errorf("still connected to the gateway after shutdown: %+v", st)
+			}
+			if codes := discord.ClientCloseCodes(); len(codes) == 0 || codes[len(codes)-1] != 1000 {
+				t.Errorf("gateway close codes %v: want a normal close (1000) that ends the session", codes)
+			}
+			if _, err := net.Dial("tcp", strings.TrimPrefix(base, "http://")); err == nil {
+				t.Error("still listening after shutdown")
+			}
+			for _, want := range []string{`"msg":"gateway ready"`, `"msg":"commands registered"`, `"msg":"gateway closed"`, `"msg":"http stopped"`} {
+				if !strings.Contains(logs.String(), want) {
+					t.Errorf("log lacks %s", want)
+				}
+			}
+			if strings.Contains(logs.String(), serveToken) {
+				t.Error("the log shows the token")
+			}
+		})
+	}
+}
+
+// TestRunGatewayDiscordRefuses: a token Discord does not accept stops the
+// bot with exit status 1 and a hint, and without showing the token.
+func TestRunGatewayDiscordRefuses(t *testing.T) {
+	t.Parallel()
+	discord := discordtest.NewServer(t, discordtest.Options{})
+	env := map[string]string{"DISCORD_TOKEN": serveToken, "DISCORD_API_URL": discord.APIURL(), "HTTP_ADDR": "127.0.0.1:0"}
+	stdout, stderr, err := runCLI(t, env, "")
+	if err == nil || exitCode(err) != 1 || !strings.Contains(err.Error(), "4004") || !strings.Contains(err.Error(), "Reset Token") {
+		t.Fatalf("run = %v (exit %d), want the 4004 close explained", err, exitCode(err))
+	}
+	if strings.Contains(stdout+stderr+err.Error(), serveToken) {
+		t.Error("the output shows the token")
+	}
+}
+
+func TestRunGatewayUsage(t *testing.T) {
+	t.Parallel()
+	const secret = "not-a-token-but-secret"
+	tests := []struct {
+		name       string
+		args       []string
+		env        map[string]string
+		wantErr    []string // in the one-line error main prints
+		wantStderr []string
+		secret     string // must appear nowhere
+	}{
+		{name: "missing token", wantErr: []string{"DISCORD_TOKEN is not set", "hint:"},
+			wantStderr: []string{"discord.com/developers/applications", "Reset Token", "DISCORD_TOKEN=", "interviewbot invite"}},
+		{name: "missing token, run", args: []string{"run"}, wantErr: []string{"DISCORD_TOKEN is not set"},
+			wantStderr: []string{"Reset Token"}},
+		{name: "only the prefix", env: map[string]string{"DISCORD_TOKEN": "Bot  "}, wantErr: []string{"DISCORD_TOKEN", "hint:"}},
+		{name: "malformed token", env: map[string]string{"DISCORD_TOKEN": secret}, wantErr: []string{"malformed", "hint:"}, secret: secret},
+		{name: "malformed token flag", args: []string{"run", "-token", "abc." + secret}, wantErr: []string{"malformed"}, secret: secret},
+		{name: "client secret instead", env: map[string]string{"DISCORD_TOKEN": "Bot 0123456789abcdef0123456789abcdef"},
+			wantErr: []string{"malformed"}, secret: "0123456789abcdef0123456789abcdef"},
+		{name: "shard out of range", env: map[string]string{"DISCORD_TOKEN": serveToken, "SHARD_ID": "2", "SHARD_COUNT": "2"},
+			wantErr: []string{"SHARD_ID"}, secret: serveToken},
+		{name: "bad log level", env: map[string]string{"DISCORD_TOKEN": serveToken, "LOG_LEVEL": "loud"},
+			wantErr: []string{"LOG_LEVEL"}, secret: serveToken},
+		{name: "bad API URL", env: map[string]string{"DISCORD_TOKEN": serveToken, "DISCORD_API_URL": "ftp://example.com"},
+			wantErr: []string{"ftp://example.com"}, secret: serveToken},
+		{name: "stray argument", args: []string{"run", "now"}, wantErr: []string{"unexpected arguments"}},
+		{name: "unknown flag", args: []string{"run", "-nope"}, wantErr: []string{"-nope"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, err := runCLI(t, tt.env, "", tt.args...)
+			if err == nil {
+				t.Fatal("run succeeded")
+			}
+			if code := exitCode(err); code != 2 {
+				t.Errorf("exit %d, want 2: %v", code, err)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error is not one line: %q", err)
+			}
+			for _, w := range tt.wantErr {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+			for _, w := range tt.wantStderr {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+			if tt.secret != "" && strings.Contains(stdout+stderr+err.Error(), tt.secret) {
+				t.Errorf("the output shows the token")
+			}
+		})
+	}
+}
+
+// TestNoTokenConsole: at a terminal, a missing token offers the local
+// console, which answers like ask.
+func TestNoTokenConsole(t *testing.T) {
+	t.Parallel()
+	missing := usageError{errors.New("DISCORD_TOKEN is not set")}
+	tests := []struct {
+		name        string
+		interactive bool
+		stdin       string
+		wantErr     bool
+		wantOut     []string
+	}{
+		{"not a terminal", false, "研究員為什麼在乎算力?\n", true, nil},
+		{"terminal", true, "研究員為什麼在乎算力?\nWhat is Hyperion?\n", false, []string{"? 研究員為什麼在乎算力?", "算力", "Hyperion"}},
+		{"terminal, nothing typed", true, "", false, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var stdout, stderr bytes.Buffer
+			err := noToken(context.Background(), missing, tt.interactive, strings.NewReader(tt.stdin), &stdout, &stderr)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("noToken = %v", err)
+			}
+			if !strings.Contains(stderr.String(), "Reset Token") {
+				t.Errorf("no explanation:\n%s", stderr.String())
+			}
+			if !tt.interactive && stdout.Len() != 0 {
+				t.Errorf("answered without a terminal:\n%s", stdout.String())
+			}
+			for _, w := range tt.wantOut {
+				if !strings.Contains(stdout.String(), w) {
+					t.Errorf("console output lacks %q:\n%s", w, stdout.String())
+				}
+			}
+		})
+	}
+}
+
+func TestIsTerminal(t *testing.T) {
+	t.Parallel()
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	tests := []struct {
+		name string
+		in   io.Reader
+	}{
+		// What a container or a service gets as standard input.
+		{"/dev/null", null},
+		{"pipe", r},
+		{"reader", strings.NewReader("x")},
+		{"nil", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if isTerminal(tt.in) {
+				t.Error("taken for a terminal")
+			}
+		})
+	}
+}
+
+func TestInvite(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		args      []string
+		env       map[string]string
+		wantApp   string
+		wantGuild string
+		wantExit  int
+	}{
+		{name: "app ID", env: map[string]string{"DISCORD_APP_ID": "1100000000000000001"}, wantApp: "1100000000000000001"},
+		{name: "app ID from the token", env: map[string]string{"DISCORD_TOKEN": serveToken}, wantApp: "1100000000000000001"},
+		{name: "flag and guild", args: []string{"-app-id", "1100000000000000002", "-guild-id", "1300000000000000001"},
+			wantApp: "1100000000000000002", wantGuild: "1300000000000000001"},
+		{name: "nothing to go on", wantExit: 2},
+		{name: "not an ID", env: map[string]string{"DISCORD_APP_ID": "my-bot"}, wantExit: 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, err := runCLI(t, tt.env, "", append([]string{"invite"}, tt.args...)...)
+			if tt.wantExit != 0 {
+				if err == nil || exitCode(err) != tt.wantExit || !strings.Contains(err.Error(), "hint:") {
+					t.Fatalf("invite = %v, want exit %d with a hint", err, tt.wantExit)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("invite: %v\n%s", err, stderr)
+			}
+			u, err := url.Parse(strings.TrimSpace(stdout))
+			if err != nil || u.Scheme != "https" || u.Host != "discord.com" || u.Path != "/oauth2/authorize" {
+				t.Fatalf("not an authorize URL: %q", stdout)
+			}
+			q := u.Query()
+			if got := strings.Fields(q.Get("scope")); len(got) != 2 || got[0] != "bot" || got[1] != "applications.commands" {
+				t.Errorf("scope %q, want bot and applications.commands", q.Get("scope"))
+			}
+			perms, err := strconv.ParseInt(q.Get("permissions"), 10, 64)
+			if err != nil || perms != invitePermissions {
+				t.Errorf("permissions %q", q.Get("permissions"))
+			}
+			const viewChannel, sendMessages, embedLinks, readHistory, administrator = 1 << 10, 1 << 11, 1 << 14, 1 << 16, 1 << 3
+			if perms&(viewChannel|sendMessages|embedLinks|readHistory) != viewChannel|sendMessages|embedLinks|readHistory || perms&administrator != 0 {
+				t.Errorf("permissions %b: want view, send, embed and history, not administrator", perms)
+			}
+			if q.Get("client_id") != tt.wantApp || q.Get("guild_id") != tt.wantGuild {
+				t.Errorf("client_id %q guild_id %q", q.Get("client_id"), q.Get("guild_id"))
+			}
+		})
+	}
+}
+
+// The HTTP side is up before the gateway: a port in use fails at once.
+func TestRunGatewayPortInUse(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	discord := discordtest.NewServer(t, discordtest.Options{Token: serveToken})
+	env := map[string]string{"DISCORD_TOKEN": serveToken, "DISCORD_API_URL": discord.APIURL(), "HTTP_ADDR": ln.Addr().String()}
+	_, _, err = runCLI(t, env, "")
+	if err == nil || !strings.Contains(err.Error(), "listen on") {
+		t.Fatalf("run = %v, want a listen error", err)
+	}
+	if st := discord.Stats(); st.Connections != 0 {
+		t.Errorf("connected to the gateway anyway: %+v", st)
+	}
+}
