@@ -293,7 +293,9 @@ type parsed struct {
 func (ix *Index) parse(q string) parsed {
 	lower := strings.ToLower(q)
 	zh := canonicalZH(q)
-	p := parsed{zh: zh, en: lower, latin: latinWords(lower)}
+	// The English fields hear only the question's Latin words: Chinese
+	// characters never match there, and each would cost a term search.
+	p := parsed{zh: zh, en: strings.Join(latinWords(lower), " "), latin: latinWords(lower)}
 	// zhGroups[1] and enGroups[1] name the host
 	p.aboutHost = contains(substitute(zh, zhGroups[1:2], false), zhGroups[1][0], false) ||
 		contains(substitute(lower, enGroups[1:2], true), enGroups[1][0], true)

@@ -209,7 +209,7 @@ func TestQualityDev(t *testing.T) {
 	t.Log("\n" + table("dev set", res))
 	logMisses(t, res)
 	checkFloors(t, res, map[string]floor{
-		"zh-Hant": {r1: 0.85, r3: 0.99, mrr: 0.9, answered: 0.85},
+		"zh-Hant": {r1: 0.85, r3: 0.99, mrr: 0.9, answered: 0.8},
 		"zh-Hans": {r1: 0.8, r3: 0.99, mrr: 0.9, answered: 0.8},
 		"en":      {r1: 0.65, r3: 0.9, mrr: 0.75, answered: 0.7},
 	}, 0.8)
@@ -225,7 +225,7 @@ func TestQualityTune(t *testing.T) {
 	logMisses(t, res)
 	checkFloors(t, res, map[string]floor{
 		"zh-Hant": {r1: 0.9, r3: 0.97, mrr: 0.93, answered: 0.88},
-		"zh-Hans": {r1: 0.94, r3: 0.97, mrr: 0.95, answered: 0.92},
-		"en":      {r1: 0.8, r3: 0.97, mrr: 0.88, answered: 0.9},
+		"zh-Hans": {r1: 0.94, r3: 0.97, mrr: 0.95, answered: 0.94},
+		"en":      {r1: 0.8, r3: 0.97, mrr: 0.88, answered: 0.94},
 	}, 0.84)
 }
