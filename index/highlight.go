@@ -11,17 +11,39 @@ import (
 	"github.com/interviewbot/interviewbot/index/zhconv"
 )
 
-// highlight finds the words of the question in a passage's original text and
-// in its English rendering. bleve's highlighter would mark the canonical
+// Highlighting finds the words of the question in a passage's original text
+// and in its English rendering. bleve's highlighter would mark the canonical
 // Simplified text that the index holds, not the Traditional original shown
-// to readers, so the passage is analysed here with the same analyzers, on a
-// character-by-character Simplified copy whose offsets map back to the
-// original.
-func (ix *Index) highlight(p parsed, ps *data.Passage) (text, english []Span) {
-	return ix.markZH(p.zhTerms, ps.Text), markTokens(ix.en.Analyze([]byte(ps.English)), p.enTerms, nil)
+// to readers, so each passage is analysed here once, at build time, with the
+// same analyzers, on a character-by-character Simplified copy whose offsets
+// map back to the original. A search then only picks the tokens it matched.
+
+// markable is a token of a passage that may be marked: its term and where it
+// stands in the text shown to readers.
+type markable struct {
+	term string
+	span Span
 }
 
-func (ix *Index) markZH(want map[string]bool, original string) []Span {
+// passageMarks are the markable tokens of one passage.
+type passageMarks struct {
+	text, english []markable
+}
+
+func (ix *Index) newMarks(a *data.Article) []passageMarks {
+	out := make([]passageMarks, len(a.Passages))
+	for i, p := range a.Passages {
+		out[i] = passageMarks{text: ix.markableZH(p.Text), english: markables(ix.en.Analyze([]byte(p.English)), nil)}
+	}
+	return out
+}
+
+func (ix *Index) highlight(p parsed, ps *data.Passage) (text, english []Span) {
+	m := ix.marks[ps.Position-1]
+	return pick(m.text, p.zhTerms), pick(m.english, p.enTerms)
+}
+
+func (ix *Index) markableZH(original string) []markable {
 	// offsets[i] is the byte offset in original of the rune that starts at
 	// byte i of the folded copy.
 	var b strings.Builder
@@ -37,31 +59,37 @@ func (ix *Index) markZH(want map[string]bool, original string) []Span {
 		b.WriteString(f)
 	}
 	offsets = append(offsets, len(original))
-	toks := ix.zh.Analyze([]byte(b.String()))
-	return markTokens(toks, want, func(s Span) Span {
-		end := len(original)
-		if s.End < len(offsets) {
-			end = offsets[s.End]
-		}
-		return Span{offsets[s.Start], end}
+	return markables(ix.zh.Analyze([]byte(b.String())), func(s Span) Span {
+		return Span{offsets[min(s.Start, len(offsets)-1)], offsets[min(s.End, len(offsets)-1)]}
 	})
 }
 
-// markTokens returns the merged spans of the tokens whose terms are wanted.
-// Single Chinese characters and pairs of function characters are skipped:
-// marking every 的 and 我們 would bury the words that matter.
-func markTokens(toks analysis.TokenStream, want map[string]bool, remap func(Span) Span) []Span {
-	var spans []Span
+// markables keeps the tokens worth marking. Single Chinese characters and
+// pairs of function characters are left out: marking every 的 and 我們
+// would bury the words that matter.
+func markables(toks analysis.TokenStream, remap func(Span) Span) []markable {
+	var out []markable
 	for _, t := range toks {
 		term := string(t.Term)
-		if !want[term] || t.Type == analysis.Single || allStop(term) {
+		if t.Type == analysis.Single || allStop(term) {
 			continue
 		}
 		s := Span{t.Start, t.End}
 		if remap != nil {
 			s = remap(s)
 		}
-		spans = append(spans, s)
+		out = append(out, markable{term, s})
+	}
+	return out
+}
+
+// pick returns the merged spans of the tokens whose terms are wanted.
+func pick(ms []markable, want map[string]bool) []Span {
+	var spans []Span
+	for _, m := range ms {
+		if want[m.term] {
+			spans = append(spans, m.span)
+		}
 	}
 	return mergeSpans(spans)
 }

@@ -66,6 +66,7 @@ type Index struct {
 	stats   *termStats
 	suggest *suggester
 	cache   *resultCache
+	marks   []passageMarks
 }
 
 // Options tune an Index.
@@ -157,6 +158,7 @@ func NewWithOptions(a *data.Article, opts Options) (*Index, error) {
 	if ix.suggest, err = newSuggester(ix); err != nil {
 		return nil, err
 	}
+	ix.marks = ix.newMarks(a)
 	return ix, nil
 }
 
