@@ -2,6 +2,7 @@ package index
 
 import (
 	"math"
+	"sort"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -360,4 +361,26 @@ func (s *termStats) corrections(p parsed) []correction {
 		}
 	}
 	return out
+}
+
+// rarest returns the n terms of set that the fewest passages use, terms the
+// interview never uses last (they cannot match).
+func (s *termStats) rarest(set map[string]bool, n int) []string {
+	ts := make([]string, 0, len(set))
+	for t := range set {
+		ts = append(ts, t)
+	}
+	df := func(t string) int {
+		if d := s.df["z:"+t]; d > 0 {
+			return d
+		}
+		return len(s.docs) + 1
+	}
+	sort.Slice(ts, func(i, j int) bool {
+		if a, b := df(ts[i]), df(ts[j]); a != b {
+			return a < b
+		}
+		return ts[i] < ts[j]
+	})
+	return ts[:min(n, len(ts))]
 }

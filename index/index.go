@@ -56,6 +56,10 @@ const (
 	// in fewer words: BM25 favours short passages, the reader the original.
 	summaryWeight = 0.8
 	rerankDepth   = 20
+	// maxQueryTerms bounds the Chinese terms one question searches for. A
+	// pasted paragraph makes hundreds, and the search slows with each; the
+	// rarest say the most about which passage is meant.
+	maxQueryTerms = 96
 )
 
 // Index answers questions about one article. It is safe for concurrent use.
@@ -279,8 +283,9 @@ func (ix *Index) search(ctx context.Context, q string, limit, offset int) (*Resu
 
 // parsed is a question prepared for both languages.
 type parsed struct {
-	zh, en       string // canonical Chinese text; English text, lower-cased
-	zhExp, enExp string // expansions, searched with a lower weight
+	zh, en       string   // canonical Chinese text; English text, lower-cased
+	zhSearch     []string // the Chinese terms to search for
+	zhExp, enExp string   // expansions, searched with a lower weight
 	latin        []string
 	corrections  []correction // likely meant terms for misspelt words
 	// terms of the question as analysed, before expansion: what to mark
@@ -303,6 +308,7 @@ func (ix *Index) parse(q string) parsed {
 		contains(substitute(lower, enGroups[1:2], true), enGroups[1][0], true)
 	p.zhTerms = terms(ix.zh, zh)
 	p.enTerms = terms(ix.en, lower)
+	p.zhSearch = ix.stats.rarest(p.zhTerms, maxQueryTerms)
 	ix.prepareCoverage(&p, zh, lower)
 	p.zhExp, p.enExp = expandZH(zh), expandEN(lower)
 	p.corrections = ix.stats.corrections(p)
@@ -332,13 +338,26 @@ func match(text, field string, boost float64) query.Query {
 	return m
 }
 
+// anyTerm matches documents with any of the terms in field, as MatchQuery
+// does after analysing its text: the terms are analysed already.
+func anyTerm(terms []string, field string, boost float64) query.Query {
+	qs := make([]query.Query, len(terms))
+	for i, t := range terms {
+		q := query.NewTermQuery(t)
+		q.SetField(field)
+		q.SetBoost(boost)
+		qs[i] = q
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
 // query builds the bleve query. User text only ever reaches bleve through
 // MatchQuery on a named field, so no character of it is query syntax.
 func (ix *Index) query(p parsed) query.Query {
 	qs := []query.Query{
-		match(p.zh, fieldZH, boostText),
-		match(p.zh, fieldZHAids, boostAids),
-		match(p.zh, fieldCtxZH, boostContext),
+		anyTerm(p.zhSearch, fieldZH, boostText),
+		anyTerm(p.zhSearch, fieldZHAids, boostAids),
+		anyTerm(p.zhSearch, fieldCtxZH, boostContext),
 		match(p.en, fieldEN, boostText),
 		match(p.en, fieldENAids, boostAids),
 		match(p.en, fieldCtxEN, boostContext),

@@ -97,6 +97,10 @@ func (ix *Index) Suggest(ctx context.Context, typed string, lang Lang, n int) []
 		return out
 	}
 	key := canonicalZH(q)
+	if utf8.RuneCountInString(key) > MaxSuggestionRunes {
+		// no suggestion can contain it: search only
+		key = "\x00"
+	}
 	for _, c := range s.all[lang] {
 		if strings.HasPrefix(c.key, key) && !push(c) {
 			return out
