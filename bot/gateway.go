@@ -540,14 +540,8 @@ type sessionResponder struct {
 	i *discordgo.Interaction
 }
 
-// noChoices is an autocomplete result with no suggestions, as Discord wants
-// it: with an empty list. discordgo's InteractionResponseData drops an empty
-// list (choices is omitempty), and Discord (like the fake) answers 400
-// "choices: This field is required" to a result without one.
-const noChoices = `{"type":8,"data":{"choices":[]}}`
-
 func (r sessionResponder) Respond(ctx context.Context, resp *discordgo.InteractionResponse) error {
-	if resp.Type == discordgo.InteractionApplicationCommandAutocompleteResult && (resp.Data == nil || len(resp.Data.Choices) == 0) {
+	if emptyAutocomplete(resp) {
 		endpoint := discordgo.EndpointInteractionResponse(r.i.ID, r.i.Token)
 		_, err := r.s.RequestWithBucketID(http.MethodPost, endpoint, json.RawMessage(noChoices), endpoint, discordgo.WithContext(ctx))
 		return err

@@ -962,10 +962,13 @@ func TestGatewayResilience(t *testing.T) {
 		recovered func(*discordtest.Server, context.Context) error
 		identify  int // IDENTIFYs in all
 		replay    bool
-		// lost: the interaction dispatched during the disruption is never
-		// delivered. discordgo answers op 9 by identifying anew even when
-		// Discord says the session is resumable, so what Discord queued
-		// for the old session is gone; a member sees "interaction failed".
+		// lost: the interaction dispatched during the disruption may never
+		// be delivered, so it is not waited for. discordgo answers op 9 by
+		// identifying anew even when Discord says the session is
+		// resumable, so what Discord queued for the old session is gone
+		// and a member sees "interaction failed". (Whether the fake queued
+		// it for the old session or the new one depends on who is faster,
+		// the test or discordgo's IDENTIFY, so the loss is not asserted.)
 		lost bool
 	}{
 		{name: "dropped connection", discord: discordtest.Options{Compress: true},
@@ -1031,9 +1034,6 @@ func TestGatewayResilience(t *testing.T) {
 			}
 			if r := e.reply(t, e.ask("zh-CN", "算力")); len(r.Data.Embeds) == 0 {
 				t.Fatalf("not answered after the disruption: %+v", r.Data)
-			}
-			if got, _ := e.srv.Interaction(in.Token); tt.lost && got.Acknowledged {
-				t.Errorf("discordgo now resumes after op 9 d=true: the interaction was answered; update the test and the docs")
 			}
 			waitUntil(t, "readiness", e.gw.Ready)
 			waitUntil(t, "a counted reconnect", func() bool { return e.metrics.reconnects.Load() >= 1 })

@@ -454,7 +454,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, i *discordgo.Int
 			return errors.New("the bot answered nothing")
 		}
 	}
-	body, err := json.Marshal(resp)
+	body, err := encodeResponse(resp)
 	if err != nil {
 		return fmt.Errorf("encode response: %w", err)
 	}

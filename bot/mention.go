@@ -36,11 +36,13 @@ func (b *Bot) Mention(ctx context.Context, m *discordgo.Message, self string) *d
 	} else {
 		b.log.Info("mention", attrs...)
 	}
+	failIfGone := false
 	return &discordgo.MessageSend{
 		Content:    rep.view.Content,
 		Embeds:     rep.view.Embeds,
 		Components: rep.view.Components,
-		Reference:  &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID},
+		// The reply still goes out if the question was deleted meanwhile.
+		Reference: &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: &failIfGone},
 		AllowedMentions: &discordgo.MessageAllowedMentions{
 			Parse: []discordgo.AllowedMentionType{}, RepliedUser: false,
 		},

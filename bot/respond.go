@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -88,4 +89,22 @@ func webhookEdit(resp *discordgo.InteractionResponse) *discordgo.WebhookEdit {
 		Components:      &components,
 		AllowedMentions: noPings(),
 	}
+}
+
+// noChoices is an autocomplete result with no suggestions, as Discord wants
+// it: with an empty list. discordgo's InteractionResponseData drops an empty
+// list (choices is omitempty), and Discord answers 400 "choices: This field
+// is required" to a result without one.
+const noChoices = `{"type":8,"data":{"choices":[]}}`
+
+// encodeResponse is the JSON of an interaction response as Discord takes it.
+func encodeResponse(resp *discordgo.InteractionResponse) ([]byte, error) {
+	if emptyAutocomplete(resp) {
+		return []byte(noChoices), nil
+	}
+	return json.Marshal(resp)
+}
+
+func emptyAutocomplete(resp *discordgo.InteractionResponse) bool {
+	return resp.Type == discordgo.InteractionApplicationCommandAutocompleteResult && (resp.Data == nil || len(resp.Data.Choices) == 0)
 }

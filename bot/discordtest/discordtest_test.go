@@ -59,7 +59,12 @@ func open(t *testing.T, srv *discordtest.Server, s *discordgo.Session) {
 		if err := srv.WaitSettled(ctx); err != nil {
 			t.Errorf("before Close: %v", err)
 		}
+		// discordgo reads the flag without its lock: write it under the
+		// lock, so that a reconnect that runs after this (every path
+		// takes the lock in Close first) sees it without a data race.
+		s.Lock()
 		s.ShouldReconnectOnError = false
+		s.Unlock()
 		s.Close()
 		if err := srv.WaitDisconnected(ctx); err != nil {
 			t.Errorf("after Close: %v", err)

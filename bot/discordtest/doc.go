@@ -22,7 +22,9 @@
 // (see [Server.WaitSettled]); a test should stop it with
 //
 //	srv.WaitSettled(ctx)
+//	s.Lock() // discordgo reads the flag without its lock
 //	s.ShouldReconnectOnError = false
+//	s.Unlock()
 //	s.Close()
 //	srv.WaitDisconnected(ctx)
 //

@@ -89,7 +89,11 @@ var tokenShape = regexp.MustCompile(`^[A-Za-z0-9_-]{17,}\.[A-Za-z0-9_-]{4,}\.[A-
 
 // checkToken validates the token's shape without ever printing it.
 func (c *config) checkToken() error {
-	c.Token = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(c.Token), "Bot "))
+	t := strings.TrimSpace(c.Token)
+	if t == "Bot" || strings.HasPrefix(t, "Bot ") {
+		t = strings.TrimSpace(t[len("Bot"):])
+	}
+	c.Token = t
 	if c.Token == "" {
 		return usageError{errors.New("DISCORD_TOKEN is not set (hint: Discord Developer Portal → your application → Bot → Reset Token, then put it in .env or the environment)")}
 	}
