@@ -141,3 +141,33 @@ func isTerminal(r io.Reader) bool {
 	null, err := os.Stat(os.DevNull)
 	return err != nil || !os.SameFile(st, null)
 }
+
+// errHelp means -h was asked for: the usage is printed, and that is all.
+var errHelp = flag.ErrHelp
+
+// parseConfig parses the flags of a command that takes the shared
+// configuration: its usage line and description, and extra flags of its own.
+// It returns errHelp after -h, a usageError for bad flags or arguments.
+func parseConfig(name, usage, about string, args []string, env func(string) string, stderr io.Writer, extra func(*flag.FlagSet, *config)) (*config, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c := &config{}
+	c.flags(fs, env)
+	if extra != nil {
+		extra(fs, c)
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: %s\n\n%s\n\n", usage, about)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, errHelp
+		}
+		return nil, usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return nil, usageError{fmt.Errorf("unexpected arguments %q: configuration is given with flags or the environment", fs.Args())}
+	}
+	return c, nil
+}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -38,24 +37,14 @@ const tokenHelp = `interviewbot needs a Discord bot token to connect to Discord.
 // runGateway starts the bot over the Discord gateway, with /healthz,
 // /readyz and /metrics on the HTTP address, until ctx is cancelled.
 func runGateway(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var c config
-	c.flags(fs, env)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: interviewbot [run] [flags]\n\n"+
-			"Connects to Discord over the gateway and answers /ask, the other commands and\n"+
-			"mentions; serves /healthz, /readyz and /metrics on -addr.\n\n")
-		fs.PrintDefaults()
+	c, err := parseConfig("run", "interviewbot [run] [flags]",
+		"Connects to Discord over the gateway and answers /ask, the other commands and\n"+
+			"mentions; serves /healthz, /readyz and /metrics on -addr.", args, env, stderr, nil)
+	if errors.Is(err, errHelp) {
+		return nil
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError{err}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected arguments %q: configuration is given with flags or the environment", fs.Args())}
+	if err != nil {
+		return err
 	}
 	if err := c.checkToken(); err != nil {
 		if c.Token == "" {
@@ -73,7 +62,7 @@ func runGateway(ctx context.Context, args []string, env func(string) string, std
 	if err != nil {
 		return err
 	}
-	return serveGateway(ctx, c, log)
+	return serveGateway(ctx, *c, log)
 }
 
 // noToken explains how to get a token, then either fails with err or, for

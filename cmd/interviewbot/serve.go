@@ -29,26 +29,18 @@ const restTimeout = 20 * time.Second
 // /healthz, /readyz and /metrics, until ctx is cancelled. Any number of
 // these processes can run behind a load balancer: none keeps state.
 func runServe(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var c config
-	c.flags(fs, env)
-	fs.BoolVar(&c.Register, "register", envBool(env, "REGISTER_COMMANDS"), "register the slash commands at start-up (env REGISTER_COMMANDS)")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: interviewbot serve [flags]\n\n"+
-			"Serves Discord interactions over HTTP at POST /interactions (set it as the\n"+
+	c, err := parseConfig("serve", "interviewbot serve [flags]",
+		"Serves Discord interactions over HTTP at POST /interactions (set it as the\n"+
 			"Interactions Endpoint URL in the Developer Portal, behind HTTPS), with\n"+
-			"/healthz, /readyz and /metrics, on -addr. Needs DISCORD_PUBLIC_KEY.\n\n")
-		fs.PrintDefaults()
+			"/healthz, /readyz and /metrics, on -addr. Needs DISCORD_PUBLIC_KEY.", args, env, stderr,
+		func(fs *flag.FlagSet, c *config) {
+			fs.BoolVar(&c.Register, "register", envBool(env, "REGISTER_COMMANDS"), "register the slash commands at start-up (env REGISTER_COMMANDS)")
+		})
+	if errors.Is(err, errHelp) {
+		return nil
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError{err}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected arguments %q: configuration is given with flags or the environment", fs.Args())}
+	if err != nil {
+		return err
 	}
 	key, err := c.publicKey()
 	if err != nil {
@@ -88,7 +80,7 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 		Version:      version,
 	})
 	if c.Register {
-		where, names, err := registerCommands(ctx, session, c, b.Commands())
+		where, names, err := registerCommands(ctx, session, *c, b.Commands())
 		if err != nil {
 			return err
 		}
@@ -182,24 +174,14 @@ func redactToken(err error, token string) error {
 
 // runRegister registers the slash commands once and says what it did.
 func runRegister(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("register", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var c config
-	c.flags(fs, env)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: interviewbot register [flags]\n\n"+
-			"Replaces the application's slash commands with this version's: in the guild\n"+
-			"DISCORD_GUILD_ID when set (instant), else globally (up to an hour to show).\n\n")
-		fs.PrintDefaults()
+	c, err := parseConfig("register", "interviewbot register [flags]",
+		"Replaces the application's slash commands with this version's: in the guild\n"+
+			"DISCORD_GUILD_ID when set (instant), else globally (up to an hour to show).", args, env, stderr, nil)
+	if errors.Is(err, errHelp) {
+		return nil
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError{err}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected arguments %q", fs.Args())}
+	if err != nil {
+		return err
 	}
 	if err := c.checkToken(); err != nil {
 		return err
@@ -215,7 +197,7 @@ func runRegister(ctx context.Context, args []string, env func(string) string, st
 	// Only the command table is needed, not the index: Commands reads
 	// nothing but the article.
 	b := bot.New(bot.Config{Article: a, Logger: slog.New(slog.DiscardHandler), Version: version})
-	where, names, err := registerCommands(ctx, session, c, b.Commands())
+	where, names, err := registerCommands(ctx, session, *c, b.Commands())
 	if err != nil {
 		return err
 	}
