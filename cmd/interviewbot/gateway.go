@@ -9,8 +9,6 @@ import (
 	"net"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/interviewbot/interviewbot/bot"
 )
 
@@ -78,25 +76,12 @@ func noToken(ctx context.Context, err error, interactive bool, stdin io.Reader, 
 }
 
 func serveGateway(ctx context.Context, c config, log *slog.Logger) error {
-	ix, err := buildIndex()
+	k, err := newCore(&c, log)
 	if err != nil {
 		return err
 	}
-	defer ix.Close()
-	reg := prometheus.NewRegistry()
-	metrics, err := bot.NewPrometheusMetrics(reg)
-	if err != nil {
-		return err
-	}
-	b := bot.New(bot.Config{
-		Searcher:     ix,
-		Article:      ix.Article(),
-		Logger:       log,
-		Metrics:      metrics,
-		Limiter:      bot.NewLimiter(limitBurst, limitEvery, nil),
-		LogQuestions: c.LogQuestions,
-		Version:      version,
-	})
+	defer k.Close()
+	b, reg, metrics := k.bot, k.reg, k.metrics
 	gw, err := bot.NewGateway(b, bot.GatewayConfig{
 		Token: c.Token, AppID: c.AppID, GuildID: c.GuildID, APIURL: c.APIURL,
 		ShardID: c.ShardID, ShardCount: c.ShardCount,

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/interviewbot/interviewbot/bot"
 	"github.com/interviewbot/interviewbot/data"
@@ -60,25 +59,12 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 		return err
 	}
 
-	ix, err := buildIndex()
+	k, err := newCore(c, log)
 	if err != nil {
 		return err
 	}
-	defer ix.Close()
-	reg := prometheus.NewRegistry()
-	metrics, err := bot.NewPrometheusMetrics(reg)
-	if err != nil {
-		return err
-	}
-	b := bot.New(bot.Config{
-		Searcher:     ix,
-		Article:      ix.Article(),
-		Logger:       log,
-		Metrics:      metrics,
-		Limiter:      bot.NewLimiter(limitBurst, limitEvery, nil),
-		LogQuestions: c.LogQuestions,
-		Version:      version,
-	})
+	defer k.Close()
+	b, reg, metrics := k.bot, k.reg, k.metrics
 	if c.Register {
 		where, names, err := registerCommands(ctx, session, *c, b.Commands())
 		if err != nil {
