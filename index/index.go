@@ -42,8 +42,11 @@ import (
 
 // Field boosts, measured on the tuning set.
 const (
-	boostText    = 1.0
-	boostAids    = 2.5
+	boostText = 1.0
+	boostAids = 2.5
+	// The English renderings are one wording of a translation; questions
+	// in English meet the aids' paraphrases more often than the rendering.
+	boostAidsEN  = 5.0
 	boostContext = 0.5
 	boostFuzzy   = 0.3
 	// expansions are guesses at what the asker meant: they rank below the
@@ -359,14 +362,14 @@ func (ix *Index) query(p parsed) query.Query {
 		anyTerm(p.zhSearch, fieldZHAids, boostAids),
 		anyTerm(p.zhSearch, fieldCtxZH, boostContext),
 		match(p.en, fieldEN, boostText),
-		match(p.en, fieldENAids, boostAids),
+		match(p.en, fieldENAids, boostAidsEN),
 		match(p.en, fieldCtxEN, boostContext),
 	}
 	if p.zhExp != "" {
 		qs = append(qs, match(p.zhExp, fieldZH, boostExpansion), match(p.zhExp, fieldZHAids, boostExpansion*boostAids))
 	}
 	if p.enExp != "" {
-		qs = append(qs, match(p.enExp, fieldEN, boostExpansion), match(p.enExp, fieldENAids, boostExpansion*boostAids))
+		qs = append(qs, match(p.enExp, fieldEN, boostExpansion), match(p.enExp, fieldENAids, boostExpansion*boostAidsEN))
 	}
 	for _, c := range p.corrections {
 		t := query.NewTermQuery(c.term)
