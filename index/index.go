@@ -57,7 +57,7 @@ const (
 	hostWeight = 0.45
 	// summaryWeight scales the editor's summary, which retells the answers
 	// in fewer words: BM25 favours short passages, the reader the original.
-	summaryWeight = 0.8
+	summaryWeight = 0.7
 	rerankDepth   = 20
 	// maxQueryTerms bounds the Chinese terms one question searches for. A
 	// pasted paragraph makes hundreds, and the search slows with each; the
