@@ -59,6 +59,9 @@ const (
 	// in fewer words: BM25 favours short passages, the reader the original.
 	summaryWeight = 0.7
 	rerankDepth   = 20
+	// placeWeight lifts the first or last turns of the interview for a
+	// question about how it started or ended.
+	placeWeight = 2.0
 	// maxQueryTerms bounds the Chinese terms one question searches for. A
 	// pasted paragraph makes hundreds, and the search slows with each; the
 	// rarest say the most about which passage is meant.
@@ -257,6 +260,9 @@ func (ix *Index) search(ctx context.Context, q string, limit, offset int) (*Resu
 		case p.Section == data.Summary:
 			score *= summaryWeight
 		}
+		if pq.place != anywhere && ix.inPlace(p, pq.place) {
+			score *= placeWeight
+		}
 		hits = append(hits, Hit{Passage: p, Score: score})
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
@@ -298,6 +304,7 @@ type parsed struct {
 	latinTerms []string
 	latinNeed  []string // for each latin term, a "name number" pair it needs
 	aboutHost  bool     // the question asks about the host
+	place      place    // the question asks about the start or the end
 }
 
 func (ix *Index) parse(q string) parsed {
@@ -309,6 +316,7 @@ func (ix *Index) parse(q string) parsed {
 	// zhGroups[1] and enGroups[1] name the host
 	p.aboutHost = contains(substitute(zh, zhGroups[1:2], false), zhGroups[1][0], false) ||
 		contains(substitute(lower, enGroups[1:2], true), enGroups[1][0], true)
+	p.place = placeOf(zh, lower)
 	p.zhTerms = terms(ix.zh, zh)
 	p.enTerms = terms(ix.en, lower)
 	p.zhSearch = ix.stats.rarest(p.zhTerms, maxQueryTerms)

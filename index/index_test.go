@@ -100,6 +100,8 @@ func TestSearch(t *testing.T) {
 		{"short name", "Hyperion?", true, "i50"},
 		{"misspelt name", "Hyperian?", true, "i50"},
 		{"query syntax is plain text", `+Hyperion -"Prometheus" (5GW)~ ^2 * title:x`, true, "i50"},
+		{"how it ended", "How did the interview wrap up?", true, "i74"},
+		{"how it opened", "訪談一開頭小扎說了什麼", true, "i01"},
 		{"weather", "What's the weather in Paris tomorrow?", false, ""},
 		{"python", "怎麼安裝 Python?", false, ""},
 	}
