@@ -17,6 +17,9 @@
 //   - Answers inherit, with a low weight, the host question they answer.
 //   - A small expansion table maps nicknames and everyday synonyms that
 //     bigrams cannot (小扎 → 扎克伯格, Zuck → Zuckerberg); see expand.go.
+//   - The host's lines rank below answers, the editor's summary below the
+//     interview, and a question about how the interview opened or ended
+//     lifts its first or last turns (place.go).
 //   - Scoring is bleve's BM25. Whether to answer at all is decided by how much
 //     of the question the best passage covers (confidence.go), not by the raw
 //     score, which is not comparable between questions.
