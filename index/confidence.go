@@ -56,6 +56,7 @@ var stopWords = map[string]bool{
 	"just": true, "also": true, "even": true, "ok": true, "lol": true, "guy": true, "ppl": true,
 	"someth": true, "anyth": true, "wai": true, "make": true, "much": true, "mani": true,
 	"explain": true, "describ": true, "view": true, "opinion": true, "what'": true, "whats": true,
+	"someon": true, "anyon": true, "everyon": true, "somebodi": true, "anybodi": true, "els": true,
 }
 
 type docTerms struct {
