@@ -142,12 +142,9 @@ func isTerminal(r io.Reader) bool {
 	return err != nil || !os.SameFile(st, null)
 }
 
-// errHelp means -h was asked for: the usage is printed, and that is all.
-var errHelp = flag.ErrHelp
-
 // parseConfig parses the flags of a command that takes the shared
 // configuration: its usage line and description, and extra flags of its own.
-// It returns errHelp after -h, a usageError for bad flags or arguments.
+// It returns flag.ErrHelp after -h, a usageError for bad flags or arguments.
 func parseConfig(name, usage, about string, args []string, env func(string) string, stderr io.Writer, extra func(*flag.FlagSet, *config)) (*config, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -162,7 +159,7 @@ func parseConfig(name, usage, about string, args []string, env func(string) stri
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return nil, errHelp
+			return nil, flag.ErrHelp
 		}
 		return nil, usageError{err}
 	}
