@@ -83,14 +83,16 @@ func newTermStats(ix *Index, docs []map[string]string) *termStats {
 	for i, d := range docs {
 		t := docTerms{zh: map[string]bool{}, en: map[string]bool{}, pairs: map[string]bool{}}
 		for _, f := range []string{fieldZH, fieldZHAids, fieldCtxZH} {
-			toks := ix.zh.Analyze([]byte(substitute(d[f], zhGroups, false)))
+			toks := ix.zh.Analyze([]byte(ix.zhFold.apply(d[f])))
 			for _, tok := range toks {
 				t.zh[string(tok.Term)] = true
 			}
-			namePairs(ix.en.Analyze([]byte(d[f])), t.pairs)
+			if strings.ContainsAny(d[f], "0123456789") {
+				namePairs(ix.en.Analyze([]byte(d[f])), t.pairs)
+			}
 		}
 		for _, f := range []string{fieldEN, fieldENAids, fieldCtxEN} {
-			toks := ix.en.Analyze([]byte(substitute(strings.ToLower(d[f]), enGroups, true)))
+			toks := ix.en.Analyze([]byte(ix.enFold.apply(strings.ToLower(d[f]))))
 			for _, tok := range toks {
 				t.en[string(tok.Term)] = true
 			}
@@ -201,11 +203,11 @@ func (s *termStats) threshold(p parsed) float64 {
 func (ix *Index) prepareCoverage(p *parsed, canonical, lower string) {
 	// Zuckerberg is the subject of nearly every question: his name says
 	// nothing about which answer is meant.
-	zh := strings.ReplaceAll(substitute(canonical, zhGroups, false), zhGroups[0][0], " ")
+	zh := strings.ReplaceAll(ix.zhFold.apply(canonical), zhGroups[0][0], " ")
 	for _, w := range stopPhrases {
 		zh = strings.ReplaceAll(zh, w, " ")
 	}
-	lower = strings.ReplaceAll(substitute(lower, enGroups, true), enGroups[0][0], " ")
+	lower = strings.ReplaceAll(ix.enFold.apply(lower), enGroups[0][0], " ")
 	var run []rune
 	for _, r := range zh {
 		if isHan(r) {
@@ -261,14 +263,35 @@ func isNumber(s string) bool {
 	return s != ""
 }
 
-// substitute replaces every non-canonical member of a group with the
-// group's canonical (first) word.
-func substitute(s string, groups [][]string, words bool) string {
+// folder replaces every non-canonical member of a group of words with the
+// group's canonical (first) word. Chinese members go through one
+// strings.Replacer pass; words in Latin letters are replaced as whole words
+// only (so "lab" is left alone in "collaborate").
+type folder struct {
+	han   *strings.Replacer
+	latin [][2]string // member, canonical
+}
+
+func newFolder(groups [][]string) folder {
+	var han []string
+	var latin [][2]string
 	for _, g := range groups {
 		for _, w := range g[1:] {
-			if contains(s, w, words) {
-				s = replaceWord(s, w, g[0], words)
+			if w != "" && w[0] >= 0x80 {
+				han = append(han, w, g[0])
+			} else {
+				latin = append(latin, [2]string{w, g[0]})
 			}
+		}
+	}
+	return folder{han: strings.NewReplacer(han...), latin: latin}
+}
+
+func (f folder) apply(s string) string {
+	s = f.han.Replace(s)
+	for _, l := range f.latin {
+		if contains(s, l[0], true) {
+			s = replaceWord(s, l[0], l[1], true)
 		}
 	}
 	return s

@@ -80,6 +80,8 @@ type Index struct {
 	suggest *suggester
 	cache   *resultCache
 	marks   []passageMarks
+	// zhFold and enFold fold synonyms for confidence (confidence.go)
+	zhFold, enFold folder
 }
 
 // Options tune an Index.
@@ -147,7 +149,10 @@ func NewWithOptions(a *data.Article, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
-	ix := &Index{article: a, bleve: b, cache: newResultCache(opts.CacheSize)}
+	ix := &Index{
+		article: a, bleve: b, cache: newResultCache(opts.CacheSize),
+		zhFold: newFolder(zhGroups), enFold: newFolder(enGroups),
+	}
 	if ix.zh, ix.en, err = analyzers(m); err != nil {
 		return nil, err
 	}
@@ -317,8 +322,8 @@ func (ix *Index) parse(q string) parsed {
 	// characters never match there, and each would cost a term search.
 	p := parsed{zh: zh, en: strings.Join(latinWords(lower), " "), latin: latinWords(lower)}
 	// zhGroups[1] and enGroups[1] name the host
-	p.aboutHost = contains(substitute(zh, zhGroups[1:2], false), zhGroups[1][0], false) ||
-		contains(substitute(lower, enGroups[1:2], true), enGroups[1][0], true)
+	p.aboutHost = contains(ix.zhFold.apply(zh), zhGroups[1][0], false) ||
+		contains(ix.enFold.apply(lower), enGroups[1][0], true)
 	p.place = placeOf(zh, lower)
 	p.zhTerms = terms(ix.zh, zh)
 	p.enTerms = terms(ix.en, lower)
