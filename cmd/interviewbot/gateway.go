@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -39,9 +38,6 @@ func runGateway(ctx context.Context, args []string, env func(string) string, std
 	c, err := parseConfig("run", "interviewbot [run] [flags]",
 		"Connects to Discord over the gateway and answers /ask, the other commands and\n"+
 			"mentions; serves /healthz, /readyz and /metrics on -addr.", args, env, stderr, nil)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -66,6 +67,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
+	err = dispatch(ctx, cmd, rest, env, stdin, stdout, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // -h: the command printed its usage
+	}
+	return err
+}
+
+func dispatch(ctx context.Context, cmd string, rest []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	switch cmd {
 	case "ask":
 		return runAsk(ctx, rest, stdin, stdout, stderr)

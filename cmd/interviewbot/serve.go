@@ -35,9 +35,6 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 		func(fs *flag.FlagSet, c *config) {
 			fs.BoolVar(&c.Register, "register", envBool(env, "REGISTER_COMMANDS"), "register the slash commands at start-up (env REGISTER_COMMANDS)")
 		})
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -163,9 +160,6 @@ func runRegister(ctx context.Context, args []string, env func(string) string, st
 	c, err := parseConfig("register", "interviewbot register [flags]",
 		"Replaces the application's slash commands with this version's: in the guild\n"+
 			"DISCORD_GUILD_ID when set (instant), else globally (up to an hour to show).", args, env, stderr, nil)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -204,9 +198,6 @@ func runHealthcheck(ctx context.Context, args []string, env func(string) string,
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
 		return usageError{err}
 	}
 	u := *target
