@@ -201,46 +201,42 @@ func logMisses(t *testing.T, res map[string]*scores) {
 	}
 }
 
-// TestQualityDev measures retrieval on the development set: questions
-// written apart from this project, which it must never be tuned to.
-func TestQualityDev(t *testing.T) {
+// TestQuality measures retrieval on three question sets and fails below
+// floors set just under what the index reaches, so that a regression fails.
+//   - dev: questions written apart from this project, never tuned to;
+//   - tune: 180 questions written for this project, independently of the
+//     passages' search aids, on which boosts and thresholds were chosen;
+//   - holdout: written after every choice was made and never tuned on, the
+//     best estimate of how the bot does on questions it has never seen.
+func TestQuality(t *testing.T) {
 	ix := newIndex(t)
-	res := evaluate(t, ix, loadEval(t, "testdata/dev.jsonl"))
-	t.Log("\n" + table("dev set", res))
-	logMisses(t, res)
-	checkFloors(t, res, map[string]floor{
-		"zh-Hant": {r1: 0.85, r3: 0.99, mrr: 0.9, answered: 0.8},
-		"zh-Hans": {r1: 0.8, r3: 0.99, mrr: 0.9, answered: 0.8},
-		"en":      {r1: 0.65, r3: 0.9, mrr: 0.75, answered: 0.7},
-	}, 0.8)
-}
-
-// TestQualityTune measures retrieval on the tuning set (testdata/tune.jsonl):
-// 180 questions written for this project, independently of the passages'
-// search aids, on which boosts and thresholds were chosen.
-func TestQualityTune(t *testing.T) {
-	ix := newIndex(t)
-	res := evaluate(t, ix, loadEval(t, "testdata/tune.jsonl"))
-	t.Log("\n" + table("tuning set", res))
-	logMisses(t, res)
-	checkFloors(t, res, map[string]floor{
-		"zh-Hant": {r1: 0.9, r3: 0.97, mrr: 0.93, answered: 0.88},
-		"zh-Hans": {r1: 0.94, r3: 0.97, mrr: 0.95, answered: 0.94},
-		"en":      {r1: 0.85, r3: 0.97, mrr: 0.91, answered: 0.94},
-	}, 0.84)
-}
-
-// TestQualityHoldout measures retrieval on a third set (testdata/holdout.jsonl),
-// written after every choice above was made and never tuned on: the best
-// estimate of how the bot does on questions it has never seen.
-func TestQualityHoldout(t *testing.T) {
-	ix := newIndex(t)
-	res := evaluate(t, ix, loadEval(t, "testdata/holdout.jsonl"))
-	t.Log("\n" + table("holdout set", res))
-	logMisses(t, res)
-	checkFloors(t, res, map[string]floor{
-		"zh-Hant": {r1: 0.95, r3: 0.99, mrr: 0.97, answered: 0.9},
-		"zh-Hans": {r1: 0.92, r3: 0.99, mrr: 0.95, answered: 0.9},
-		"en":      {r1: 0.85, r3: 0.99, mrr: 0.9, answered: 0.85},
-	}, 0.8)
+	sets := []struct {
+		name, file string
+		floors     map[string]floor
+		offtopic   float64
+	}{
+		{"dev", "testdata/dev.jsonl", map[string]floor{
+			"zh-Hant": {r1: 0.85, r3: 0.99, mrr: 0.9, answered: 0.8},
+			"zh-Hans": {r1: 0.8, r3: 0.99, mrr: 0.9, answered: 0.8},
+			"en":      {r1: 0.65, r3: 0.9, mrr: 0.75, answered: 0.7},
+		}, 0.8},
+		{"tune", "testdata/tune.jsonl", map[string]floor{
+			"zh-Hant": {r1: 0.9, r3: 0.97, mrr: 0.93, answered: 0.88},
+			"zh-Hans": {r1: 0.94, r3: 0.97, mrr: 0.95, answered: 0.94},
+			"en":      {r1: 0.85, r3: 0.97, mrr: 0.91, answered: 0.94},
+		}, 0.84},
+		{"holdout", "testdata/holdout.jsonl", map[string]floor{
+			"zh-Hant": {r1: 0.95, r3: 0.99, mrr: 0.97, answered: 0.9},
+			"zh-Hans": {r1: 0.92, r3: 0.99, mrr: 0.95, answered: 0.9},
+			"en":      {r1: 0.85, r3: 0.99, mrr: 0.9, answered: 0.85},
+		}, 0.8},
+	}
+	for _, set := range sets {
+		t.Run(set.name, func(t *testing.T) {
+			res := evaluate(t, ix, loadEval(t, set.file))
+			t.Log("\n" + table(set.name+" set", res))
+			logMisses(t, res)
+			checkFloors(t, res, set.floors, set.offtopic)
+		})
+	}
 }
