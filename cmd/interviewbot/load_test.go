@@ -76,19 +76,7 @@ func TestLoad(t *testing.T) {
 	logs.discard = true // one line per interaction: keep none, as a log shipper would
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"interviewbot", "serve", "-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, logs)
-	}()
-	var base string
-	select {
-	case addr := <-logs.addrs:
-		base = "http://" + addr
-	case err := <-done:
-		t.Fatalf("serve stopped: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start")
-	}
+	base, done := startServe(ctx, t, env, logs)
 
 	// Signed requests to cycle through, each from its own member: a
 	// member comes round again only every few seconds, within the

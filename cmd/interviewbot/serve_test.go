@@ -110,19 +110,7 @@ func TestServe(t *testing.T) {
 	logs := newServeLog(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"interviewbot", "serve", "-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, logs)
-	}()
-	var base string
-	select {
-	case addr := <-logs.addrs:
-		base = "http://" + addr
-	case err := <-done:
-		t.Fatalf("serve stopped: %v\n%s", err, logs)
-	case <-time.After(30 * time.Second):
-		t.Fatalf("serve did not start listening\n%s", logs)
-	}
+	base, done := startServe(ctx, t, env, logs)
 
 	ask := `{"id":"1400000000000000001","application_id":"` + discordtest.DefaultAppID + `","type":2,"token":"tok","version":1,"locale":"en-US",` +
 		`"member":{"user":{"id":"1200000000000000001","username":"tester"}},` +
@@ -397,4 +385,24 @@ func TestHealthURL(t *testing.T) {
 			}
 		})
 	}
+}
+
+// startServe runs the whole program as `interviewbot serve -addr 127.0.0.1:0`
+// and returns its base URL, once it listens, and the channel that gets
+// run's result when ctx is cancelled.
+func startServe(ctx context.Context, t *testing.T, env map[string]string, logs *serveLog) (string, <-chan error) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"interviewbot", "serve", "-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, logs)
+	}()
+	select {
+	case addr := <-logs.addrs:
+		return "http://" + addr, done
+	case err := <-done:
+		t.Fatalf("serve stopped: %v\n%s", err, logs)
+	case <-time.After(30 * time.Second):
+		t.Fatalf("serve did not start listening\n%s", logs)
+	}
+	return "", nil
 }
