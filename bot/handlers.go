@@ -24,8 +24,11 @@ const (
 )
 
 // hitsPerAnswer is how many passages one answer fetches: the first page
-// shows three, the rest travel in the "More results" button.
-const hitsPerAnswer = 15
+// shows pageSize, the rest travel in the "More results" button.
+const (
+	hitsPerAnswer = 15
+	pageSize      = 3
+)
 
 // request is one interaction, decoded.
 type request struct {
@@ -57,7 +60,7 @@ func (e *userError) Error() string { return e.msg }
 func (b *Bot) Handle(ctx context.Context, i *discordgo.Interaction) *discordgo.InteractionResponse {
 	start := b.now()
 	r := &request{i: i, locale: string(i.Locale), user: userID(i)}
-	name := interactionName(i)
+	name := b.interactionName(i)
 	var (
 		resp    *discordgo.InteractionResponse
 		outcome string
@@ -175,7 +178,7 @@ func (b *Bot) answer(ctx context.Context, r *request, question string) (reply, e
 	if err != nil {
 		return reply{}, searchError(textsFor(r.lang), err)
 	}
-	v := renderAnswer(b.article, answerPage{Question: res.Question, Result: res, Lang: r.lang, Shown: 3})
+	v := renderAnswer(b.article, answerPage{Question: res.Question, Result: res, Lang: r.lang, Shown: pageSize})
 	outcome := outcomeAnswered
 	if !res.Answered {
 		outcome = outcomeNoAnswer
@@ -234,7 +237,7 @@ func (b *Bot) more(_ context.Context, r *request, args []string) (reply, error) 
 		if !ok {
 			continue
 		}
-		if len(page) < 3 {
+		if len(page) < pageSize {
 			page = append(page, p)
 		} else {
 			rest = append(rest, id)
@@ -313,26 +316,27 @@ func (b *Bot) autocomplete(ctx context.Context, r *request) *discordgo.Interacti
 }
 
 // interactionName names an interaction for logs and metrics: the command, or
-// the kind of button.
-func interactionName(i *discordgo.Interaction) string {
+// the kind of button. Names not in the command table are "unknown", so that
+// made-up interactions cannot grow the metrics' label values.
+func (b *Bot) interactionName(i *discordgo.Interaction) string {
 	switch i.Type {
 	case discordgo.InteractionPing:
 		return "ping"
 	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
 		name := i.ApplicationCommandData().Name
-		for _, known := range []string{"ask", "quote", "topics", "about"} {
-			if name == known {
-				if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
-					return name + "-autocomplete"
-				}
-				return name
+		for _, c := range b.commands {
+			if c.def.Name != name {
+				continue
 			}
+			if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+				return name + "-autocomplete"
+			}
+			return name
 		}
 		return "unknown"
 	case discordgo.InteractionMessageComponent:
 		kind, _, _ := strings.Cut(i.MessageComponentData().CustomID, ":")
-		switch kind {
-		case "more", "ctx", "fb", "topic", "quote":
+		if b.component(kind) != nil {
 			return "button-" + kind
 		}
 		return "button-unknown"
