@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -85,18 +86,7 @@ func (b *Bot) Handle(ctx context.Context, i *discordgo.Interaction) *discordgo.I
 			Data: rep.view.responseData(),
 		}
 	}
-	took := b.now().Sub(start)
-	b.metrics.Interaction(name, metricLocale(r.locale), outcome, took)
-	attrs := []any{"command", name, "locale", r.locale, "outcome", outcome, "took_ms", float64(took.Microseconds()) / 1000}
-	if b.logQs && r.question != "" {
-		attrs = append(attrs, "question", r.question)
-	}
-	if err != nil && outcome == outcomeError {
-		attrs = append(attrs, "err", err)
-		b.log.Error("interaction", attrs...)
-	} else {
-		b.log.Info("interaction", attrs...)
-	}
+	b.record(name, r, outcome, b.now().Sub(start), err)
 	return resp
 }
 
@@ -124,6 +114,21 @@ func (b *Bot) dispatch(ctx context.Context, r *request) (reply, error) {
 		return reply{}, &userError{msg: textsFor(r.lang).Expired, outcome: outcomeInvalid}
 	}
 	return reply{}, &userError{msg: textsFor(index.LangFor(r.locale, "")).Expired, outcome: outcomeInvalid}
+}
+
+// record is the one metric and the one log line of each interaction or
+// mention. The question is logged only when asked for (privacy by default).
+func (b *Bot) record(name string, r *request, outcome string, took time.Duration, err error) {
+	b.metrics.Interaction(name, metricLocale(r.locale), outcome, took)
+	attrs := []any{"command", name, "locale", r.locale, "outcome", outcome, "took_ms", float64(took.Microseconds()) / 1000}
+	if b.logQs && r.question != "" {
+		attrs = append(attrs, "question", r.question)
+	}
+	if err != nil && outcome == outcomeError {
+		b.log.Error("interaction", append(attrs, "err", err)...)
+		return
+	}
+	b.log.Info("interaction", attrs...)
 }
 
 // safely dispatches, turning a panic in a handler into an error: one bad

@@ -25,17 +25,7 @@ func (b *Bot) Mention(ctx context.Context, m *discordgo.Message, self string) *d
 	if err != nil {
 		rep, outcome = b.failure(r, err)
 	}
-	took := b.now().Sub(start)
-	b.metrics.Interaction("mention", "none", outcome, took)
-	attrs := []any{"command", "mention", "outcome", outcome, "took_ms", float64(took.Microseconds()) / 1000}
-	if b.logQs {
-		attrs = append(attrs, "question", question)
-	}
-	if outcome == outcomeError {
-		b.log.Error("mention", append(attrs, "err", err)...)
-	} else {
-		b.log.Info("mention", attrs...)
-	}
+	b.record("mention", r, outcome, b.now().Sub(start), err)
 	failIfGone := false
 	return &discordgo.MessageSend{
 		Content:    rep.view.Content,
