@@ -1044,6 +1044,11 @@ func TestGatewayResilience(t *testing.T) {
 			if tt.replay && st.Replayed < 1 {
 				t.Errorf("nothing replayed (stats %+v)", st)
 			}
+			// Registration runs beside the disruption; once it is done, no
+			// new READY may register again.
+			if _, err := e.srv.WaitRequest(ctx, discordtest.Match("PUT", "/applications/{app}/guilds/"+gwGuild+"/commands")); err != nil {
+				t.Fatal(err)
+			}
 			puts := 0
 			for _, r := range e.srv.Requests() {
 				if r.Method == "PUT" {

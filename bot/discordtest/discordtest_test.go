@@ -27,7 +27,14 @@ func ctxT(t *testing.T) context.Context {
 }
 
 // newSession makes a real discordgo session wired to srv the way the bot
-// does it: only the HTTP client's transport changes.
+// does it: only the HTTP client's transport changes, and discordgo's own
+// reconnect loop is off. That loop races with itself (the heartbeat and
+// listen goroutines of a dead connection each close the session and
+// reconnect, one can close the connection the other just opened, and a
+// retry asleep in it reopens the session after Close), so bot.Gateway
+// reconnects by itself. How the fake handles reconnects is tested here with
+// a raw client (TestRawReconnects) and, through bot.Gateway with the real
+// client, in bot's TestGatewayResilience.
 func newSession(t *testing.T, srv *discordtest.Server) *discordgo.Session {
 	t.Helper()
 	s, err := discordgo.New(srv.Token())
@@ -35,19 +42,12 @@ func newSession(t *testing.T, srv *discordtest.Server) *discordgo.Session {
 		t.Fatal(err)
 	}
 	s.Client = &http.Client{Transport: srv.Transport(), Timeout: 10 * time.Second}
+	s.ShouldReconnectOnError = false
 	return s
 }
 
-// open opens s and registers a cleanup that closes it before the server.
-//
-// discordgo's Close races with its own reconnect logic: a heartbeat
-// goroutine whose write fails because Close just sent the close frame
-// calls reconnect() after Close returns, and a reconnect already running
-// reopens the connection after Close. So close only once the fake sees a
-// settled connection (READY/RESUMED done and a heartbeat received), switch
-// off ShouldReconnectOnError first (every reconnect path takes the session
-// lock after this write, so it is seen), and wait until the fake sees the
-// connection gone.
+// open opens s and registers a cleanup that closes it before the server
+// and waits until the fake sees the connection gone.
 func open(t *testing.T, srv *discordtest.Server, s *discordgo.Session) {
 	t.Helper()
 	if err := s.Open(); err != nil {
@@ -56,15 +56,6 @@ func open(t *testing.T, srv *discordtest.Server, s *discordgo.Session) {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		defer cancel()
-		if err := srv.WaitSettled(ctx); err != nil {
-			t.Errorf("before Close: %v", err)
-		}
-		// discordgo reads the flag without its lock: write it under the
-		// lock, so that a reconnect that runs after this (every path
-		// takes the lock in Close first) sees it without a data race.
-		s.Lock()
-		s.ShouldReconnectOnError = false
-		s.Unlock()
 		s.Close()
 		if err := srv.WaitDisconnected(ctx); err != nil {
 			t.Errorf("after Close: %v", err)
@@ -334,69 +325,6 @@ func TestComponentUpdateAndCallbackWithResponse(t *testing.T) {
 	}
 }
 
-func TestDropConnectionResumesAndReplays(t *testing.T) {
-	t.Parallel()
-	srv := discordtest.NewServer(t, discordtest.Options{Compress: true})
-	s := newSession(t, srv)
-	msgs := make(chan string, 10)
-	s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) { msgs <- m.Content })
-	open(t, srv, s)
-	ctx := ctxT(t)
-	if err := srv.WaitReady(ctx); err != nil {
-		t.Fatal(err)
-	}
-	srv.DispatchMessageCreate(&discordgo.Message{ChannelID: "5", Content: "before"})
-	if got := recv(t, msgs); got != "before" {
-		t.Fatalf("got %q", got)
-	}
-	if err := srv.DropConnection(); err != nil {
-		t.Fatal(err)
-	}
-	// Sent while the bot is disconnected: must arrive through the replay.
-	srv.DispatchMessageCreate(&discordgo.Message{ChannelID: "5", Content: "while down"})
-	if err := srv.WaitResumed(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if got := recv(t, msgs); got != "while down" {
-		t.Fatalf("got %q", got)
-	}
-	srv.DispatchMessageCreate(&discordgo.Message{ChannelID: "5", Content: "after"})
-	if got := recv(t, msgs); got != "after" {
-		t.Fatalf("got %q", got)
-	}
-	ids, res := srv.Identifies(), srv.Resumes()
-	if len(ids) != 1 || len(res) < 1 || res[0].Token != srv.Token() {
-		t.Fatalf("identifies %d, resumes %+v", len(ids), res)
-	}
-	if st := srv.Stats(); st.Replayed < 1 || st.Connections < 2 {
-		t.Errorf("stats %+v", st)
-	}
-}
-
-func TestReconnectOpcodeResumes(t *testing.T) {
-	t.Parallel()
-	srv := discordtest.NewServer(t, discordtest.Options{})
-	s := newSession(t, srv)
-	open(t, srv, s)
-	ctx := ctxT(t)
-	if err := srv.WaitReady(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.SendReconnect(); err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.WaitResumed(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if st := srv.Stats(); st.Identifies != 1 || st.Resumed != 1 || st.Connections != 2 {
-		t.Errorf("stats %+v", st)
-	}
-	// discordgo closes with 1012 on op 7, which keeps the session.
-	if codes := srv.ClientCloseCodes(); codes[0] != websocket.CloseServiceRestart {
-		t.Errorf("close codes %v", codes)
-	}
-}
-
 func TestInvalidSessionReidentifies(t *testing.T) {
 	t.Parallel()
 	srv := discordtest.NewServer(t, discordtest.Options{Compress: true})
@@ -418,37 +346,6 @@ func TestInvalidSessionReidentifies(t *testing.T) {
 	// discordgo re-identifies on the same connection.
 	if st := srv.Stats(); st.Identifies != 2 || st.Connections != 1 {
 		t.Errorf("stats %+v", st)
-	}
-}
-
-func TestMissedHeartbeatACKsReconnect(t *testing.T) {
-	t.Parallel()
-	srv := discordtest.NewServer(t, discordtest.Options{HeartbeatInterval: 100 * time.Millisecond})
-	s := newSession(t, srv)
-	open(t, srv, s)
-	ctx := ctxT(t)
-	if err := srv.WaitReady(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := srv.WaitStats(ctx, func(st discordtest.Stats) bool { return st.HeartbeatACKs >= 2 }); err != nil {
-		t.Fatal(err)
-	}
-	srv.SetHeartbeatACK(false)
-	if _, err := srv.WaitStats(ctx, func(st discordtest.Stats) bool { return st.Connections >= 2 }); err != nil {
-		t.Fatal(err)
-	}
-	srv.SetHeartbeatACK(true)
-	// discordgo closed the zombie with 1000, which invalidates the session:
-	// its RESUME gets op 9 and it identifies again.
-	if err := srv.WaitReady(ctx); err != nil {
-		t.Fatal(err)
-	}
-	st := srv.Stats()
-	if st.Resumes < 1 || st.InvalidSessions < 1 || st.Identifies < 2 {
-		t.Errorf("stats %+v", st)
-	}
-	if codes := srv.ClientCloseCodes(); codes[0] != websocket.CloseNormalClosure {
-		t.Errorf("close codes %v", codes)
 	}
 }
 
@@ -776,3 +673,118 @@ func TestRawGatewayProtocol(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// closeWith sends a close frame with code, as a client that leaves does.
+func (c *rawConn) closeWith(code int) {
+	c.t.Helper()
+	msg := websocket.FormatCloseMessage(code, "")
+	if err := c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(5*time.Second)); err != nil {
+		c.t.Fatal(err)
+	}
+	c.ws.Close()
+}
+
+// identifyRaw dials, identifies and returns the connection and session id.
+func identifyRaw(t *testing.T, srv *discordtest.Server) (*rawConn, string) {
+	t.Helper()
+	c := dialRaw(t, srv)
+	c.send(map[string]any{"op": 2, "d": map[string]any{"token": srv.Token(), "intents": 513, "properties": map[string]string{"os": "linux"}}})
+	p := c.expectDispatch("READY", 1)
+	var ready struct {
+		SessionID string `json:"session_id"`
+	}
+	if err := json.Unmarshal(p.D, &ready); err != nil || ready.SessionID == "" {
+		t.Fatalf("READY %s: %v", p.D, err)
+	}
+	return c, ready.SessionID
+}
+
+// TestRawReconnects walks the ways a connection ends and what each does to
+// the session, as Discord has it: closing with 1000 or 1001 ends the
+// session, any other close keeps it resumable and what was dispatched
+// meanwhile is replayed.
+func TestRawReconnects(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		// leave ends the first connection.
+		leave     func(t *testing.T, srv *discordtest.Server, c *rawConn)
+		code      int
+		resumable bool
+	}{
+		{name: "op 7 then close 1012", code: websocket.CloseServiceRestart, resumable: true,
+			leave: func(t *testing.T, srv *discordtest.Server, c *rawConn) {
+				if err := srv.SendReconnect(); err != nil {
+					t.Fatal(err)
+				}
+				if p, _ := c.read(); p.Op != 7 {
+					t.Fatalf("want op 7, got %+v", p)
+				}
+				c.closeWith(websocket.CloseServiceRestart)
+			}},
+		{name: "close 4000 keeps the session", code: 4000, resumable: true,
+			leave: func(t *testing.T, srv *discordtest.Server, c *rawConn) { c.closeWith(4000) }},
+		{name: "close 1001 ends the session", code: websocket.CloseGoingAway,
+			leave: func(t *testing.T, srv *discordtest.Server, c *rawConn) { c.closeWith(websocket.CloseGoingAway) }},
+		{name: "zombie closed with 1000 ends the session", code: websocket.CloseNormalClosure,
+			leave: func(t *testing.T, srv *discordtest.Server, c *rawConn) {
+				srv.SetHeartbeatACK(false)
+				c.send(map[string]any{"op": 1, "d": 1})
+				if _, err := srv.WaitStats(ctxT(t), func(st discordtest.Stats) bool { return st.Heartbeats >= 2 }); err != nil {
+					t.Fatal(err)
+				}
+				c.ws.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+				if _, data, err := c.ws.ReadMessage(); err == nil {
+					t.Fatalf("heartbeat answered with ACKs off: %s", data)
+				}
+				srv.SetHeartbeatACK(true)
+				c.closeWith(websocket.CloseNormalClosure)
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := discordtest.NewServer(t, discordtest.Options{})
+			ctx := ctxT(t)
+			c, session := identifyRaw(t, srv)
+			c.send(map[string]any{"op": 1, "d": 1})
+			if p, _ := c.read(); p.Op != 11 {
+				t.Fatalf("want ACK, got %+v", p)
+			}
+			tt.leave(t, srv, c)
+			if err := srv.WaitDisconnected(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if codes := srv.ClientCloseCodes(); len(codes) != 1 || codes[0] != tt.code {
+				t.Errorf("close codes %v, want [%d]", codes, tt.code)
+			}
+			srv.Dispatch("WHILE_DOWN", map[string]any{"n": 2})
+
+			c2 := dialRaw(t, srv)
+			c2.send(map[string]any{"op": 6, "d": map[string]any{"token": srv.Token(), "session_id": session, "seq": 1}})
+			if tt.resumable {
+				c2.expectDispatch("WHILE_DOWN", 2)
+				c2.expectDispatch("RESUMED", 3)
+				if err := srv.WaitResumed(ctx); err != nil {
+					t.Fatal(err)
+				}
+				if st := srv.Stats(); st.Identifies != 1 || st.Resumed != 1 || st.Replayed != 1 || st.Connections != 2 {
+					t.Errorf("stats %+v", st)
+				}
+				return
+			}
+			if p, _ := c2.read(); p.Op != 9 || string(p.D) != "false" {
+				t.Fatalf("want op 9 false, got %+v", p)
+			}
+			c2.send(map[string]any{"op": 2, "d": map[string]any{"token": srv.Token(), "intents": 513, "properties": map[string]string{"os": "linux"}}})
+			// A new session starts at sequence 1; the old one's event is gone.
+			p := c2.expectDispatch("READY", 1)
+			if strings.Contains(string(p.D), session) {
+				t.Errorf("new READY reuses the ended session %s", session)
+			}
+			if st := srv.Stats(); st.Identifies != 2 || st.Resumed != 0 || st.Replayed != 0 {
+				t.Errorf("stats %+v", st)
+			}
+		})
+	}
+}
