@@ -684,11 +684,16 @@ func (c *rawConn) closeWith(code int) {
 	c.ws.Close()
 }
 
+// identifyPayload is a minimal IDENTIFY with srv's token.
+func identifyPayload(srv *discordtest.Server) map[string]any {
+	return map[string]any{"op": 2, "d": map[string]any{"token": srv.Token(), "intents": 513, "properties": map[string]string{"os": "linux"}}}
+}
+
 // identifyRaw dials, identifies and returns the connection and session id.
 func identifyRaw(t *testing.T, srv *discordtest.Server) (*rawConn, string) {
 	t.Helper()
 	c := dialRaw(t, srv)
-	c.send(map[string]any{"op": 2, "d": map[string]any{"token": srv.Token(), "intents": 513, "properties": map[string]string{"os": "linux"}}})
+	c.send(identifyPayload(srv))
 	p := c.expectDispatch("READY", 1)
 	var ready struct {
 		SessionID string `json:"session_id"`
@@ -776,7 +781,7 @@ func TestRawReconnects(t *testing.T) {
 			if p, _ := c2.read(); p.Op != 9 || string(p.D) != "false" {
 				t.Fatalf("want op 9 false, got %+v", p)
 			}
-			c2.send(map[string]any{"op": 2, "d": map[string]any{"token": srv.Token(), "intents": 513, "properties": map[string]string{"os": "linux"}}})
+			c2.send(identifyPayload(srv))
 			// A new session starts at sequence 1; the old one's event is gone.
 			p := c2.expectDispatch("READY", 1)
 			if strings.Contains(string(p.D), session) {
