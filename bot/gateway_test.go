@@ -215,55 +215,7 @@ func (e *gwEnv) click(locale string, msg *discordgo.Message, customID string) *d
 	})
 }
 
-// gwResponse is an interaction callback as sent on the wire.
-type gwResponse struct {
-	Type discordgo.InteractionResponseType `json:"type"`
-	Data *gwMessage                        `json:"data"`
-}
-
-// gwMessage is a message payload as sent on the wire: a callback's data, a
-// webhook edit or a channel message.
-type gwMessage struct {
-	Content         string                                      `json:"content"`
-	Embeds          []*discordgo.MessageEmbed                   `json:"embeds"`
-	Components      []gwRow                                     `json:"components"`
-	Flags           discordgo.MessageFlags                      `json:"flags"`
-	AllowedMentions *gwAllowed                                  `json:"allowed_mentions"`
-	Choices         []*discordgo.ApplicationCommandOptionChoice `json:"choices"`
-	Reference       *discordgo.MessageReference                 `json:"message_reference"`
-}
-
-type gwAllowed struct {
-	Parse       *[]string `json:"parse"`
-	Users       []string  `json:"users"`
-	Roles       []string  `json:"roles"`
-	RepliedUser *bool     `json:"replied_user"`
-}
-
-type gwRow struct {
-	Type       int        `json:"type"`
-	Components []gwButton `json:"components"`
-}
-
-type gwButton struct {
-	Type     int    `json:"type"`
-	Label    string `json:"label"`
-	CustomID string `json:"custom_id"`
-	Disabled bool   `json:"disabled"`
-}
-
-// buttons lists the custom IDs of m's buttons.
-func (m *gwMessage) buttons() []string {
-	var ids []string
-	for _, r := range m.Components {
-		for _, b := range r.Components {
-			ids = append(ids, b.CustomID)
-		}
-	}
-	return ids
-}
-
-func (m *gwMessage) button(prefix string) (string, bool) {
+func (m *wireMessage) button(prefix string) (string, bool) {
 	for _, id := range m.buttons() {
 		if strings.HasPrefix(id, prefix) {
 			return id, true
@@ -274,7 +226,7 @@ func (m *gwMessage) button(prefix string) (string, bool) {
 
 // text is everything in m that Discord renders as Markdown, where a
 // mention would show (and, in content, ping).
-func (m *gwMessage) text() string {
+func (m *wireMessage) text() string {
 	var b strings.Builder
 	b.WriteString(m.Content)
 	for _, e := range m.Embeds {
@@ -287,7 +239,7 @@ func (m *gwMessage) text() string {
 }
 
 // reply waits for the first response to in and checks it.
-func (e *gwEnv) reply(t testing.TB, in *discordgo.Interaction) gwResponse {
+func (e *gwEnv) reply(t testing.TB, in *discordgo.Interaction) wireResponse {
 	t.Helper()
 	req, err := e.srv.WaitRequest(ctxFor(t), discordtest.Match("POST", "/interactions/"+in.ID+"/"+in.Token+"/callback"))
 	if err != nil {
@@ -296,7 +248,7 @@ func (e *gwEnv) reply(t testing.TB, in *discordgo.Interaction) gwResponse {
 	if req.Status >= 300 {
 		t.Fatalf("callback answered %d: %s", req.Status, req.Response)
 	}
-	var r gwResponse
+	var r wireResponse
 	if err := req.Decode(&r); err != nil {
 		t.Fatalf("callback %s: %v", req.JSON, err)
 	}
@@ -317,71 +269,6 @@ func (e *gwEnv) original(t testing.TB, in *discordgo.Interaction) *discordgo.Mes
 		t.Fatalf("interaction %s has no response message: %+v", in.ID, got)
 	}
 	return got.Original
-}
-
-// checkWire checks what every message the bot sends must respect:
-// Discord's limits (in characters, not bytes) and no pings.
-func checkWire(t testing.TB, m *gwMessage) {
-	t.Helper()
-	if m.AllowedMentions == nil || m.AllowedMentions.Parse == nil || len(*m.AllowedMentions.Parse) != 0 ||
-		len(m.AllowedMentions.Users) != 0 || len(m.AllowedMentions.Roles) != 0 {
-		t.Errorf("allowed_mentions = %+v, want parse []", m.AllowedMentions)
-	}
-	if n := utf8.RuneCountInString(m.Content); n > 2000 {
-		t.Errorf("content has %d characters", n)
-	}
-	if len(m.Embeds) > 10 {
-		t.Errorf("%d embeds", len(m.Embeds))
-	}
-	for _, e := range m.Embeds {
-		checkEmbed(t, e)
-	}
-	if len(m.Components) > 5 {
-		t.Errorf("%d action rows", len(m.Components))
-	}
-	for _, r := range m.Components {
-		if len(r.Components) > 5 {
-			t.Errorf("%d buttons in a row", len(r.Components))
-		}
-		for _, b := range r.Components {
-			if n := utf8.RuneCountInString(b.CustomID); n > 100 || n == 0 {
-				t.Errorf("custom_id %q has %d characters", b.CustomID, n)
-			}
-			if n := utf8.RuneCountInString(b.Label); n > 80 {
-				t.Errorf("label %q has %d characters", b.Label, n)
-			}
-		}
-	}
-}
-
-func checkEmbed(t testing.TB, e *discordgo.MessageEmbed) {
-	t.Helper()
-	runes := utf8.RuneCountInString
-	total := runes(e.Title) + runes(e.Description)
-	if runes(e.Title) > 256 || runes(e.Description) > 4096 {
-		t.Errorf("embed title %d, description %d characters", runes(e.Title), runes(e.Description))
-	}
-	if len(e.Fields) > 25 {
-		t.Errorf("%d fields", len(e.Fields))
-	}
-	for _, f := range e.Fields {
-		if runes(f.Name) > 256 || runes(f.Value) > 1024 || f.Value == "" {
-			t.Errorf("field %q: name %d, value %d characters", f.Name, runes(f.Name), runes(f.Value))
-		}
-		total += runes(f.Name) + runes(f.Value)
-	}
-	if e.Footer != nil {
-		if runes(e.Footer.Text) > 2048 {
-			t.Errorf("footer has %d characters", runes(e.Footer.Text))
-		}
-		total += runes(e.Footer.Text)
-	}
-	if e.Author != nil {
-		total += runes(e.Author.Name)
-	}
-	if total > 6000 {
-		t.Errorf("embed has %d characters in all", total)
-	}
 }
 
 var boldRE = regexp.MustCompile(`\*\*([^*]+)\*\*`)
@@ -640,42 +527,42 @@ func TestGatewayButtons(t *testing.T) {
 		name   string
 		locale string
 		msg    *discordgo.Message
-		from   *gwMessage
+		from   *wireMessage
 		prefix string
-		check  func(t *testing.T, m *gwMessage)
+		check  func(t *testing.T, m *wireMessage)
 	}{
-		{"more", "zh-TW", askMsg, answer.Data, "more:", func(t *testing.T, m *gwMessage) {
+		{"more", "zh-TW", askMsg, answer.Data, "more:", func(t *testing.T, m *wireMessage) {
 			// The answer showed results 1 to 3.
 			if len(m.Embeds) != 1 || !strings.Contains(m.Embeds[0].Title, "更多結果") || !strings.HasPrefix(m.Embeds[0].Description, "**4.**") {
 				t.Errorf("more: %+v", m.Embeds)
 			}
 		}},
-		{"context", "zh-TW", askMsg, answer.Data, "ctx:", func(t *testing.T, m *gwMessage) {
+		{"context", "zh-TW", askMsg, answer.Data, "ctx:", func(t *testing.T, m *wireMessage) {
 			if len(m.Embeds) != 1 || !strings.Contains(m.Embeds[0].Title, "上下文") {
 				t.Errorf("context: %+v", m.Embeds)
 			}
 		}},
-		{"feedback up", "zh-TW", askMsg, answer.Data, "fb:tw:up:", func(t *testing.T, m *gwMessage) {
+		{"feedback up", "zh-TW", askMsg, answer.Data, "fb:tw:up:", func(t *testing.T, m *wireMessage) {
 			if !strings.Contains(m.Content, "👍") {
 				t.Errorf("thanks: %q", m.Content)
 			}
 		}},
-		{"feedback down", "zh-TW", askMsg, answer.Data, "fb:tw:down:", func(t *testing.T, m *gwMessage) {
+		{"feedback down", "zh-TW", askMsg, answer.Data, "fb:tw:down:", func(t *testing.T, m *wireMessage) {
 			if !strings.Contains(m.Content, "👎") {
 				t.Errorf("thanks: %q", m.Content)
 			}
 		}},
-		{"topic", "en-US", topicsMsg, topicsReply.Data, "topic:", func(t *testing.T, m *gwMessage) {
+		{"topic", "en-US", topicsMsg, topicsReply.Data, "topic:", func(t *testing.T, m *wireMessage) {
 			if len(m.Embeds) != 1 || m.Embeds[0].Description == "" {
 				t.Errorf("topic: %+v", m)
 			}
 		}},
-		{"another quote", "zh-CN", quoteMsg, quoteReply.Data, "quote:", func(t *testing.T, m *gwMessage) {
+		{"another quote", "zh-CN", quoteMsg, quoteReply.Data, "quote:", func(t *testing.T, m *wireMessage) {
 			if len(m.Embeds) != 1 || !zhconv.IsSimplified(m.Embeds[0].Description+m.Embeds[0].Author.Name) {
 				t.Errorf("quote: %+v", m.Embeds)
 			}
 		}},
-		{"quote's context", "zh-CN", quoteMsg, quoteReply.Data, "ctx:", func(t *testing.T, m *gwMessage) {
+		{"quote's context", "zh-CN", quoteMsg, quoteReply.Data, "ctx:", func(t *testing.T, m *wireMessage) {
 			if len(m.Embeds) != 1 || !strings.Contains(m.Embeds[0].Title, "上下文") {
 				t.Errorf("context: %+v", m.Embeds)
 			}
@@ -701,7 +588,7 @@ func TestGatewayButtons(t *testing.T) {
 }
 
 // waitMessage waits for the bot's message in channel.
-func (e *gwEnv) waitMessage(t testing.TB, channel string) gwMessage {
+func (e *gwEnv) waitMessage(t testing.TB, channel string) wireMessage {
 	t.Helper()
 	req, err := e.srv.WaitRequest(ctxFor(t), discordtest.Match("POST", "/channels/"+channel+"/messages"))
 	if err != nil {
@@ -710,7 +597,7 @@ func (e *gwEnv) waitMessage(t testing.TB, channel string) gwMessage {
 	if req.Status != 200 {
 		t.Fatalf("send message -> %d %s", req.Status, req.Response)
 	}
-	var m gwMessage
+	var m wireMessage
 	if err := req.Decode(&m); err != nil {
 		t.Fatal(err)
 	}
@@ -934,7 +821,7 @@ func TestGatewayDeferred(t *testing.T) {
 			if req.Status != 200 {
 				t.Fatalf("edit -> %d %s", req.Status, req.Response)
 			}
-			var edit gwMessage
+			var edit wireMessage
 			if err := req.Decode(&edit); err != nil {
 				t.Fatal(err)
 			}

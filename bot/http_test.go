@@ -211,55 +211,7 @@ func buttonData(customID string) map[string]any {
 	return map[string]any{"custom_id": customID, "component_type": 2}
 }
 
-// wire is an interaction response as Discord reads it.
-type wire struct {
-	Type int       `json:"type"`
-	Data *wireData `json:"data"`
-}
-
-type wireData struct {
-	Content         string        `json:"content"`
-	Flags           int           `json:"flags"`
-	Embeds          []wireEmbed   `json:"embeds"`
-	Components      []wireRow     `json:"components"`
-	AllowedMentions *wireMentions `json:"allowed_mentions"`
-	Choices         []wireChoice  `json:"choices"`
-}
-
-type wireEmbed struct {
-	Title       string `json:"title"`
-	Description string `json:"description"`
-	Fields      []struct {
-		Name  string `json:"name"`
-		Value string `json:"value"`
-	} `json:"fields"`
-	Footer *struct {
-		Text string `json:"text"`
-	} `json:"footer"`
-	Author *struct {
-		Name string `json:"name"`
-	} `json:"author"`
-}
-
-type wireRow struct {
-	Type       int `json:"type"`
-	Components []struct {
-		Type     int    `json:"type"`
-		Label    string `json:"label"`
-		CustomID string `json:"custom_id"`
-	} `json:"components"`
-}
-
-type wireMentions struct {
-	Parse []string `json:"parse"`
-}
-
-type wireChoice struct {
-	Name  string `json:"name"`
-	Value any    `json:"value"`
-}
-
-func decodeWire(t testing.TB, resp *http.Response) wire {
+func decodeWire(t testing.TB, resp *http.Response) wireResponse {
 	t.Helper()
 	if resp.StatusCode != http.StatusOK {
 		b, _ := io.ReadAll(resp.Body)
@@ -268,67 +220,11 @@ func decodeWire(t testing.TB, resp *http.Response) wire {
 	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
 		t.Errorf("Content-Type = %q, want application/json", ct)
 	}
-	var w wire
+	var w wireResponse
 	if err := json.NewDecoder(resp.Body).Decode(&w); err != nil {
 		t.Fatal(err)
 	}
 	return w
-}
-
-// checkMessage checks what every message the bot sends must respect: no
-// pings, and Discord's limits counted in characters.
-func checkMessage(t testing.TB, d *wireData) {
-	t.Helper()
-	if d == nil {
-		t.Fatal("response has no data")
-	}
-	if d.AllowedMentions == nil || d.AllowedMentions.Parse == nil || len(d.AllowedMentions.Parse) != 0 {
-		t.Errorf("allowed_mentions = %+v, want {parse: []}", d.AllowedMentions)
-	}
-	runes := utf8.RuneCountInString
-	if n := runes(d.Content); n > 2000 {
-		t.Errorf("content is %d characters", n)
-	}
-	if len(d.Embeds) > 10 {
-		t.Errorf("%d embeds", len(d.Embeds))
-	}
-	for _, e := range d.Embeds {
-		total := runes(e.Title) + runes(e.Description)
-		if runes(e.Title) > 256 || runes(e.Description) > 4096 || len(e.Fields) > 25 {
-			t.Errorf("embed over a limit: title %d, description %d, %d fields", runes(e.Title), runes(e.Description), len(e.Fields))
-		}
-		for _, f := range e.Fields {
-			if runes(f.Name) > 256 || runes(f.Value) > 1024 {
-				t.Errorf("field over a limit: name %d, value %d", runes(f.Name), runes(f.Value))
-			}
-			total += runes(f.Name) + runes(f.Value)
-		}
-		if e.Footer != nil {
-			if runes(e.Footer.Text) > 2048 {
-				t.Errorf("footer is %d characters", runes(e.Footer.Text))
-			}
-			total += runes(e.Footer.Text)
-		}
-		if e.Author != nil {
-			total += runes(e.Author.Name)
-		}
-		if total > 6000 {
-			t.Errorf("embed is %d characters in all", total)
-		}
-	}
-	if len(d.Components) > 5 {
-		t.Errorf("%d action rows", len(d.Components))
-	}
-	for _, row := range d.Components {
-		if len(row.Components) > 5 {
-			t.Errorf("%d buttons in a row", len(row.Components))
-		}
-		for _, c := range row.Components {
-			if runes(c.Label) > 80 || len(c.CustomID) > 100 || c.CustomID == "" && c.Type == 2 {
-				t.Errorf("button over a limit: label %q, custom_id %q", c.Label, c.CustomID)
-			}
-		}
-	}
 }
 
 func TestHTTPPing(t *testing.T) {
@@ -348,7 +244,7 @@ func TestHTTPPing(t *testing.T) {
 
 func TestHTTPAnswers(t *testing.T) {
 	e := newEndpoint(t, endpointOptions{})
-	description := func(t *testing.T, w wire) string {
+	description := func(t *testing.T, w wireResponse) string {
 		t.Helper()
 		if len(w.Data.Embeds) == 0 {
 			t.Fatalf("no embed: %+v", w.Data)
@@ -360,12 +256,12 @@ func TestHTTPAnswers(t *testing.T) {
 		body      []byte
 		wantType  int
 		ephemeral bool
-		check     func(t *testing.T, w wire)
+		check     func(t *testing.T, w wireResponse)
 	}{
 		{
 			name: "ask zh-TW answers in the original Traditional text",
 			body: interaction(discordgo.InteractionApplicationCommand, "zh-TW", askData("小扎為什麼說研究員更在乎GPU?", false)),
-			check: func(t *testing.T, w wire) {
+			check: func(t *testing.T, w wireResponse) {
 				d := description(t, w)
 				if !index.HasHan(d) || zhconv.Mainland(d) == d {
 					t.Errorf("want Traditional Chinese, got %q", d)
@@ -378,7 +274,7 @@ func TestHTTPAnswers(t *testing.T) {
 		{
 			name: "ask zh-CN answers in Simplified",
 			body: interaction(discordgo.InteractionApplicationCommand, "zh-CN", askData("数据中心为什么要用帐篷来建", false)),
-			check: func(t *testing.T, w wire) {
+			check: func(t *testing.T, w wireResponse) {
 				d := description(t, w)
 				if !index.HasHan(d) || zhconv.Mainland(d) != d {
 					t.Errorf("want Simplified Chinese, got %q", d)
@@ -391,7 +287,7 @@ func TestHTTPAnswers(t *testing.T) {
 		{
 			name: "ask en-US answers in English with the original",
 			body: interaction(discordgo.InteractionApplicationCommand, "en-US", askData("Is there a ceiling on how much Meta will spend on capex?", false)),
-			check: func(t *testing.T, w wire) {
+			check: func(t *testing.T, w wireResponse) {
 				d := description(t, w)
 				english, original, ok := strings.Cut(d, "**Original**")
 				if !ok || index.HasHan(english) || !strings.Contains(strings.ToLower(english), "ceiling") || !index.HasHan(original) {
@@ -407,7 +303,7 @@ func TestHTTPAnswers(t *testing.T) {
 		{
 			name: "off-topic ask offers topics",
 			body: interaction(discordgo.InteractionApplicationCommand, "en-US", askData("What's the weather in Paris tomorrow?", false)),
-			check: func(t *testing.T, w wire) {
+			check: func(t *testing.T, w wireResponse) {
 				if len(w.Data.Components) == 0 || !strings.HasPrefix(w.Data.Components[0].Components[0].CustomID, "topic:en:") {
 					t.Errorf("want topic buttons, got %+v", w.Data.Components)
 				}
@@ -417,7 +313,7 @@ func TestHTTPAnswers(t *testing.T) {
 			name:      "context button",
 			body:      interaction(discordgo.InteractionMessageComponent, "zh-TW", buttonData("ctx:tw:i05")),
 			ephemeral: true,
-			check: func(t *testing.T, w wire) {
+			check: func(t *testing.T, w wireResponse) {
 				if d := description(t, w); !strings.Contains(d, "**") {
 					t.Errorf("context does not mark the passage: %q", d)
 				}
@@ -427,7 +323,7 @@ func TestHTTPAnswers(t *testing.T) {
 			name:      "more button",
 			body:      interaction(discordgo.InteractionMessageComponent, "en-US", buttonData("more:en:2:i05.i07")),
 			ephemeral: true,
-			check: func(t *testing.T, w wire) {
+			check: func(t *testing.T, w wireResponse) {
 				if d := description(t, w); !strings.Contains(d, "**2.**") || !strings.Contains(d, "**3.**") {
 					t.Errorf("want passages 2 and 3, got %q", d)
 				}
@@ -437,7 +333,7 @@ func TestHTTPAnswers(t *testing.T) {
 			name:      "feedback button",
 			body:      interaction(discordgo.InteractionMessageComponent, "en-US", buttonData("fb:en:up:i05")),
 			ephemeral: true,
-			check: func(t *testing.T, w wire) {
+			check: func(t *testing.T, w wireResponse) {
 				if !strings.Contains(w.Data.Content, "Thanks") {
 					t.Errorf("content = %q", w.Data.Content)
 				}
@@ -447,7 +343,7 @@ func TestHTTPAnswers(t *testing.T) {
 			name:      "topic button",
 			body:      interaction(discordgo.InteractionMessageComponent, "en-US", buttonData("topic:en:compute")),
 			ephemeral: true,
-			check: func(t *testing.T, w wire) {
+			check: func(t *testing.T, w wireResponse) {
 				if d := description(t, w); !strings.Contains(strings.ToLower(d), "gpu") && !strings.Contains(strings.ToLower(d), "compute") {
 					t.Errorf("compute topic answered %q", d)
 				}
@@ -477,11 +373,11 @@ func TestHTTPAnswers(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			w := decodeWire(t, e.post(t, tc.body))
-			if w.Type != int(discordgo.InteractionResponseChannelMessageWithSource) {
+			if w.Type != discordgo.InteractionResponseChannelMessageWithSource {
 				t.Fatalf("type = %d, want 4", w.Type)
 			}
-			checkMessage(t, w.Data)
-			if got := w.Data.Flags&int(discordgo.MessageFlagsEphemeral) != 0; got != tc.ephemeral {
+			checkWire(t, w.Data)
+			if got := w.Data.Flags&discordgo.MessageFlagsEphemeral != 0; got != tc.ephemeral {
 				t.Errorf("ephemeral = %v, want %v", got, tc.ephemeral)
 			}
 			if tc.check != nil {
@@ -509,7 +405,7 @@ func TestHTTPAutocomplete(t *testing.T) {
 				"options": []map[string]any{{"name": "question", "type": 3, "value": tc.typed, "focused": true}},
 			})
 			w := decodeWire(t, e.post(t, body))
-			if w.Type != int(discordgo.InteractionApplicationCommandAutocompleteResult) {
+			if w.Type != discordgo.InteractionApplicationCommandAutocompleteResult {
 				t.Fatalf("type = %d, want 8", w.Type)
 			}
 			if w.Data == nil || w.Data.Choices == nil {
@@ -669,11 +565,11 @@ func TestHTTPDeferred(t *testing.T) {
 			body, _ := json.Marshal(m)
 
 			w := decodeWire(t, e.post(t, body))
-			if w.Type != int(discordgo.InteractionResponseDeferredChannelMessageWithSource) {
+			if w.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
 				t.Fatalf("type = %d, want 5", w.Type)
 			}
-			checkMessage(t, w.Data)
-			if got := w.Data.Flags&int(discordgo.MessageFlagsEphemeral) != 0; got != tc.ephemeral {
+			checkWire(t, w.Data)
+			if got := w.Data.Flags&discordgo.MessageFlagsEphemeral != 0; got != tc.ephemeral {
 				t.Errorf("ephemeral = %v, want %v", got, tc.ephemeral)
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -685,11 +581,11 @@ func TestHTTPDeferred(t *testing.T) {
 			if req.Status != http.StatusOK {
 				t.Fatalf("edit answered %d: %s", req.Status, req.Response)
 			}
-			var edit wireData
+			var edit wireMessage
 			if err := req.Decode(&edit); err != nil {
 				t.Fatal(err)
 			}
-			checkMessage(t, &edit)
+			checkWire(t, &edit)
 			if len(edit.Embeds) == 0 || edit.Embeds[0].Description == "" {
 				t.Errorf("the edit has no answer: %s", req.JSON)
 			}
