@@ -338,13 +338,7 @@ func topicButtons(a *data.Article, lang index.Lang, ids []string) []discordgo.Me
 }
 
 func topicText(tp data.Topic, lang index.Lang) (label, question string) {
-	switch lang {
-	case index.English:
-		return tp.EN, tp.QuestionEN
-	case index.Simplified:
-		return zhconv.Mainland(tp.ZH), zhconv.Mainland(tp.QuestionZH)
-	}
-	return tp.ZH, tp.QuestionZH
+	return inLang(lang, tp.EN, tp.ZH), inLang(lang, tp.QuestionEN, tp.QuestionZH)
 }
 
 // compactList shows passages one line each, numbered from first.
@@ -359,25 +353,25 @@ func compactList(a *data.Article, hits []index.Hit, lang index.Lang, first int) 
 	return clip(strings.Join(lines, "\n"), maxFieldValue)
 }
 
-// passageText is a passage in the reader's language, plain.
-func passageText(p *data.Passage, lang index.Lang) string {
+// inLang picks what a reader of lang reads: the English, or the Chinese
+// (Traditional, as written) converted for mainland readers.
+func inLang(lang index.Lang, en, zh string) string {
 	switch lang {
 	case index.English:
-		return p.English
+		return en
 	case index.Simplified:
-		return zhconv.Mainland(p.Text)
+		return zhconv.Mainland(zh)
 	}
-	return p.Text
+	return zh
+}
+
+// passageText is a passage in the reader's language, plain.
+func passageText(p *data.Passage, lang index.Lang) string {
+	return inLang(lang, p.English, p.Text)
 }
 
 func speakerName(p *data.Passage, lang index.Lang) string {
-	switch lang {
-	case index.English:
-		return p.SpeakerEN
-	case index.Simplified:
-		return zhconv.Mainland(p.Speaker)
-	}
-	return p.Speaker
+	return inLang(lang, p.SpeakerEN, p.Speaker)
 }
 
 func speakerLine(a *data.Article, p *data.Passage, lang index.Lang) string {
