@@ -364,26 +364,24 @@ type correction struct{ field, term string }
 // whole rest of a question; the vocabulary here is a few thousand terms.
 func (s *termStats) corrections(p parsed) []correction {
 	var out []correction
-	for _, t := range p.latinTerms {
-		if len(t) < 5 || s.enVocab[t] || s.zhLatin[t] {
-			continue
-		}
-		for v := range s.enVocab {
-			if withinOneEdit(t, v) {
-				out = append(out, correction{fieldEN, v}, correction{fieldENAids, v})
+	near := func(words []string, vocab map[string]bool, fields ...string) {
+		for _, w := range words {
+			if len(w) < 5 || s.enVocab[w] || s.zhLatin[w] {
+				continue
+			}
+			for v := range vocab {
+				if withinOneEdit(w, v) {
+					for _, f := range fields {
+						out = append(out, correction{f, v})
+					}
+				}
 			}
 		}
 	}
-	for _, w := range p.latin {
-		if len(w) < 5 || s.zhLatin[w] || s.enVocab[w] {
-			continue
-		}
-		for v := range s.zhLatin {
-			if withinOneEdit(w, v) {
-				out = append(out, correction{fieldZH, v}, correction{fieldZHAids, v})
-			}
-		}
-	}
+	// English words are matched stemmed; Latin words in the Chinese text
+	// (names, model numbers) as written.
+	near(p.latinTerms, s.enVocab, fieldEN, fieldENAids)
+	near(p.latin, s.zhLatin, fieldZH, fieldZHAids)
 	return out
 }
 
