@@ -338,17 +338,7 @@ func render(t *table, version string) ([]byte, error) {
 	fmt.Fprintf(&b, "// Derived from the Unicode Character Database (Unihan) and modified: filtered\n")
 	fmt.Fprintf(&b, "// and supplemented as internal/gen documents. See UNICODE-LICENSE.txt.\n")
 	fmt.Fprintf(&b, "var simplifiedTable = [...]pair{\n")
-	for i, r := range keys {
-		if i%8 == 0 {
-			b.WriteString("\t")
-		}
-		fmt.Fprintf(&b, "{%s, %s},", quote(r), quote(t.m[r]))
-		if i%8 == 7 || i == len(keys)-1 {
-			b.WriteString("\n")
-		} else {
-			b.WriteString(" ")
-		}
-	}
+	writeRows(&b, len(keys), 8, func(i int) string { return fmt.Sprintf("{%s, %s},", quote(keys[i]), quote(t.m[keys[i]])) })
 	b.WriteString("}\n\n")
 
 	// The bitmap gives an O(1) answer for the blocks that hold almost every
@@ -414,19 +404,24 @@ func render(t *table, version string) ([]byte, error) {
 	fmt.Fprintf(&b, "// simplifiedTargets are the simplified forms in simplifiedTable that are\n")
 	fmt.Fprintf(&b, "// not themselves converted, sorted.\n")
 	fmt.Fprintf(&b, "var simplifiedTargets = [...]rune{\n")
-	for i, r := range targets {
-		if i%16 == 0 {
+	writeRows(&b, len(targets), 16, func(i int) string { return quote(targets[i]) + "," })
+	b.WriteString("}\n")
+	return format.Source(b.Bytes())
+}
+
+// writeRows writes n array elements, perRow to a line.
+func writeRows(b *bytes.Buffer, n, perRow int, elem func(i int) string) {
+	for i := range n {
+		if i%perRow == 0 {
 			b.WriteString("\t")
 		}
-		fmt.Fprintf(&b, "%s,", quote(r))
-		if i%16 == 15 || i == len(targets)-1 {
+		b.WriteString(elem(i))
+		if i%perRow == perRow-1 || i == n-1 {
 			b.WriteString("\n")
 		} else {
 			b.WriteString(" ")
 		}
 	}
-	b.WriteString("}\n")
-	return format.Source(b.Bytes())
 }
 
 // The range covered by simplifiedBits; zhconv.go uses the same constants.
