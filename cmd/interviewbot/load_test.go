@@ -60,10 +60,10 @@ func TestLoad(t *testing.T) {
 	if os.Getenv("LOAD") == "" {
 		t.Skip("load test: set LOAD=1 to run it")
 	}
-	duration := loadEnvDuration(t, "LOAD_DURATION", 10*time.Second)
-	maxP99 := loadEnvDuration(t, "LOAD_MAX_P99", 10*time.Millisecond)
-	workers := loadEnvInt(t, "LOAD_CONCURRENCY", 8)
-	minRPS := loadEnvInt(t, "LOAD_MIN_RPS", 5000)
+	duration := loadEnv(t, "LOAD_DURATION", 10*time.Second, time.ParseDuration)
+	maxP99 := loadEnv(t, "LOAD_MAX_P99", 10*time.Millisecond, time.ParseDuration)
+	workers := loadEnv(t, "LOAD_CONCURRENCY", 8, strconv.Atoi)
+	minRPS := loadEnv(t, "LOAD_MIN_RPS", 5000, strconv.Atoi)
 
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -322,28 +322,16 @@ func cpuTime(t *testing.T) time.Duration {
 
 func mib(b uint64) float64 { return float64(b) / (1 << 20) }
 
-func loadEnvDuration(t *testing.T, key string, def time.Duration) time.Duration {
+// loadEnv reads a load-test setting from the environment, def when unset.
+func loadEnv[T any](t *testing.T, key string, def T, parse func(string) (T, error)) T {
 	t.Helper()
 	v := os.Getenv(key)
 	if v == "" {
 		return def
 	}
-	d, err := time.ParseDuration(v)
+	x, err := parse(v)
 	if err != nil {
 		t.Fatalf("%s: %v", key, err)
 	}
-	return d
-}
-
-func loadEnvInt(t *testing.T, key string, def int) int {
-	t.Helper()
-	v := os.Getenv(key)
-	if v == "" {
-		return def
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		t.Fatalf("%s: %v", key, err)
-	}
-	return n
+	return x
 }
