@@ -590,19 +590,7 @@ func TestGatewayButtons(t *testing.T) {
 // waitMessage waits for the bot's message in channel.
 func (e *gwEnv) waitMessage(t testing.TB, channel string) wireMessage {
 	t.Helper()
-	req, err := e.srv.WaitRequest(ctxFor(t), discordtest.Match("POST", "/channels/"+channel+"/messages"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if req.Status != 200 {
-		t.Fatalf("send message -> %d %s", req.Status, req.Response)
-	}
-	var m wireMessage
-	if err := req.Decode(&m); err != nil {
-		t.Fatal(err)
-	}
-	checkWire(t, &m)
-	return m
+	return waitSent(t, e.srv, discordtest.Match("POST", "/channels/"+channel+"/messages"))
 }
 
 func TestGatewayMention(t *testing.T) {
@@ -814,18 +802,7 @@ func TestGatewayDeferred(t *testing.T) {
 			if got := r.Data.Flags&discordgo.MessageFlagsEphemeral != 0; got != tt.ephemeral {
 				t.Errorf("deferred ephemeral = %v, want %v", got, tt.ephemeral)
 			}
-			req, err := e.srv.WaitRequest(ctxFor(t), discordtest.Match("PATCH", "/webhooks/"+in.AppID+"/"+in.Token+"/messages/@original"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if req.Status != 200 {
-				t.Fatalf("edit -> %d %s", req.Status, req.Response)
-			}
-			var edit wireMessage
-			if err := req.Decode(&edit); err != nil {
-				t.Fatal(err)
-			}
-			checkWire(t, &edit)
+			edit := waitSent(t, e.srv, discordtest.Match("PATCH", "/webhooks/"+in.AppID+"/"+in.Token+"/messages/@original"))
 			if len(edit.Embeds) != 1 {
 				t.Errorf("edit: %+v", edit)
 			}

@@ -572,22 +572,9 @@ func TestHTTPDeferred(t *testing.T) {
 			if got := w.Data.Flags&discordgo.MessageFlagsEphemeral != 0; got != tc.ephemeral {
 				t.Errorf("ephemeral = %v, want %v", got, tc.ephemeral)
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			req, err := e.discord.WaitRequest(ctx, discordtest.Match("PATCH", "/webhooks/"+discordtest.DefaultAppID+"/"+token+"/messages/@original"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if req.Status != http.StatusOK {
-				t.Fatalf("edit answered %d: %s", req.Status, req.Response)
-			}
-			var edit wireMessage
-			if err := req.Decode(&edit); err != nil {
-				t.Fatal(err)
-			}
-			checkWire(t, &edit)
+			edit := waitSent(t, e.discord, discordtest.Match("PATCH", "/webhooks/"+discordtest.DefaultAppID+"/"+token+"/messages/@original"))
 			if len(edit.Embeds) == 0 || edit.Embeds[0].Description == "" {
-				t.Errorf("the edit has no answer: %s", req.JSON)
+				t.Errorf("the edit has no answer: %+v", edit)
 			}
 		})
 	}

@@ -5,6 +5,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/interviewbot/interviewbot/bot/discordtest"
 )
 
 // wireResponse is an interaction callback as sent on the wire.
@@ -121,4 +123,23 @@ func checkEmbed(t testing.TB, e *discordgo.MessageEmbed) {
 	if total > 6000 {
 		t.Errorf("embed has %d characters in all", total)
 	}
+}
+
+// waitSent waits for the request to srv that match picks, a message the bot
+// sends (a channel message or a webhook edit), and checks the message.
+func waitSent(t testing.TB, srv *discordtest.Server, match func(discordtest.Request) bool) wireMessage {
+	t.Helper()
+	req, err := srv.WaitRequest(ctxFor(t), match)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.Status != 200 {
+		t.Fatalf("%s %s answered %d: %s", req.Method, req.Path, req.Status, req.Response)
+	}
+	var m wireMessage
+	if err := req.Decode(&m); err != nil {
+		t.Fatalf("%s: %v", req.JSON, err)
+	}
+	checkWire(t, &m)
+	return m
 }
