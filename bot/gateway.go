@@ -502,7 +502,7 @@ func (g *Gateway) onInteraction(s *discordgo.Session, ic *discordgo.InteractionC
 		defer g.inflight.Done()
 		r := sessionResponder{s: s, i: ic.Interaction}
 		if err := g.bot.Serve(ctx, ic.Interaction, r, g.slowAfter); err != nil {
-			g.log.Error("reply to interaction", "interaction", ic.ID, "err", redact(err))
+			g.log.Error("reply to interaction", "interaction", ic.ID, "err", err)
 		}
 	}()
 }
@@ -642,3 +642,9 @@ var webhookToken = regexp.MustCompile(`(/(?:interactions|webhooks)/[0-9]+/)[A-Za
 func redact(err error) string {
 	return webhookToken.ReplaceAllString(err.Error(), "${1}…")
 }
+
+// tokenSafe is an error whose message is redacted.
+type tokenSafe struct{ err error }
+
+func (e tokenSafe) Error() string { return redact(e.err) }
+func (e tokenSafe) Unwrap() error { return e.err }

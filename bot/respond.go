@@ -26,7 +26,17 @@ const DefaultSlowAfter = 2 * time.Second
 // response when it is ready. Autocomplete cannot be deferred; it answers
 // with no choices rather than not at all. The answer is finished even when
 // ctx is cancelled, so that a shutdown never drops a reply in flight.
+//
+// Its errors never carry the interaction's token, which the URLs in net/http
+// errors do: both transports log them as they are.
 func (b *Bot) Serve(ctx context.Context, i *discordgo.Interaction, r Responder, slowAfter time.Duration) error {
+	if err := b.serve(ctx, i, r, slowAfter); err != nil {
+		return tokenSafe{err}
+	}
+	return nil
+}
+
+func (b *Bot) serve(ctx context.Context, i *discordgo.Interaction, r Responder, slowAfter time.Duration) error {
 	if slowAfter <= 0 {
 		slowAfter = DefaultSlowAfter
 	}
