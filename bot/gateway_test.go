@@ -1164,3 +1164,46 @@ func TestGatewayShutdown(t *testing.T) {
 		})
 	}
 }
+
+// gwPanicker panics in every search and suggestion.
+type gwPanicker struct{ bot.Searcher }
+
+func (gwPanicker) Search(context.Context, index.Request) (*index.Result, error) {
+	panic("search exploded")
+}
+
+func (gwPanicker) Suggest(context.Context, string, index.Lang, int) []string {
+	panic("suggest exploded")
+}
+
+// TestGatewayHandlerPanics proves that a panic answering a command, an
+// autocomplete or a mention becomes a reply, not a crashed process.
+func TestGatewayHandlerPanics(t *testing.T) {
+	t.Parallel()
+	e := startGateway(t, gwSetup{search: func(s bot.Searcher) bot.Searcher { return gwPanicker{s} }})
+	failed := regexp.MustCompile(`went wrong`)
+
+	r := e.reply(t, e.ask("en-US", "compute"))
+	if !failed.MatchString(r.Data.text()) || r.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Errorf("/ask: %q, flags %d; want a private apology", r.Data.text(), r.Data.Flags)
+	}
+
+	r = e.reply(t, e.srv.DispatchInteraction(&discordgo.Interaction{
+		Type: discordgo.InteractionApplicationCommandAutocomplete, GuildID: gwGuild, ChannelID: gwChannel, Locale: "en-US",
+		Data: discordgo.ApplicationCommandInteractionData{Name: "ask", Options: []*discordgo.ApplicationCommandInteractionDataOption{
+			{Name: "question", Type: discordgo.ApplicationCommandOptionString, Value: "gpu", Focused: true},
+		}},
+	}))
+	if r.Type != discordgo.InteractionApplicationCommandAutocompleteResult || r.Data.Choices == nil || len(r.Data.Choices) != 0 {
+		t.Errorf("autocomplete: type %d, choices %v; want an empty list", r.Type, r.Data.Choices)
+	}
+
+	self := e.gw.BotUserID()
+	e.srv.DispatchMessageCreate(&discordgo.Message{
+		ChannelID: gwChannel, GuildID: gwGuild, Content: "<@" + self + "> compute?",
+		Mentions: []*discordgo.User{{ID: self, Bot: true}},
+	})
+	if m := e.waitMessage(t, gwChannel); !failed.MatchString(m.text()) {
+		t.Errorf("mention: %q, want an apology", m.text())
+	}
+}

@@ -71,12 +71,15 @@ func (b *Bot) Handle(ctx context.Context, i *discordgo.Interaction) *discordgo.I
 	case discordgo.InteractionPing:
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}
 	case discordgo.InteractionApplicationCommandAutocomplete:
-		resp = b.autocomplete(ctx, r)
+		err = safely(func() error { resp = b.autocomplete(ctx, r); return nil })
 		b.metrics.Autocomplete()
 		outcome = outcomeOK
+		if err != nil {
+			resp, outcome = &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult}, outcomeError
+		}
 	default:
 		var rep reply
-		rep, err = b.safely(ctx, r)
+		err = safely(func() (err error) { rep, err = b.dispatch(ctx, r); return err })
 		outcome = rep.outcome
 		if err != nil {
 			rep, outcome = b.failure(r, err)
@@ -131,15 +134,16 @@ func (b *Bot) record(name string, r *request, outcome string, took time.Duration
 	b.log.Info("interaction", attrs...)
 }
 
-// safely dispatches, turning a panic in a handler into an error: one bad
-// interaction must not take the process, and every other member, down.
-func (b *Bot) safely(ctx context.Context, r *request) (rep reply, err error) {
+// safely runs a handler, turning a panic into an error: one bad
+// interaction or mention must not take the process, and every other
+// member, down.
+func safely(handle func() error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			rep, err = reply{}, fmt.Errorf("handler panic: %v", p)
+			err = fmt.Errorf("handler panic: %v", p)
 		}
 	}()
-	return b.dispatch(ctx, r)
+	return handle()
 }
 
 // failure turns an error into the reply the member sees.

@@ -20,7 +20,8 @@ func (b *Bot) Mention(ctx context.Context, m *discordgo.Message, self string) *d
 	question := strings.TrimSpace(selfMention(self).ReplaceAllString(m.Content, " "))
 	r := &request{user: m.Author.ID, lang: index.LangFor("", question)}
 	start := b.now()
-	rep, err := b.answer(ctx, r, question)
+	var rep reply
+	err := safely(func() (err error) { rep, err = b.answer(ctx, r, question); return err })
 	outcome := rep.outcome
 	if err != nil {
 		rep, outcome = b.failure(r, err)
