@@ -513,7 +513,7 @@ func (g *Gateway) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		return
 	}
 	self := g.BotUserID()
-	if self == "" || m.Author.ID == self {
+	if self == "" || m.Author.ID == self || !mentions(m.Message, self) {
 		return
 	}
 	ctx, ok := g.begin()

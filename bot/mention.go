@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"regexp"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -17,7 +16,7 @@ func (b *Bot) Mention(ctx context.Context, m *discordgo.Message, self string) *d
 	if m.Author == nil || m.Author.Bot || m.Author.ID == self || self == "" || !mentions(m, self) {
 		return nil
 	}
-	question := strings.TrimSpace(selfMention(self).ReplaceAllString(m.Content, " "))
+	question := strings.TrimSpace(strings.NewReplacer("<@"+self+">", " ", "<@!"+self+">", " ").Replace(m.Content))
 	r := &request{user: m.Author.ID, lang: index.LangFor("", question)}
 	start := b.now()
 	var rep reply
@@ -40,15 +39,12 @@ func (b *Bot) Mention(ctx context.Context, m *discordgo.Message, self string) *d
 	}
 }
 
+// mentions reports whether m mentions the bot whose user ID is self.
 func mentions(m *discordgo.Message, self string) bool {
 	for _, u := range m.Mentions {
 		if u != nil && u.ID == self {
 			return true
 		}
 	}
-	return selfMention(self).MatchString(m.Content)
-}
-
-func selfMention(self string) *regexp.Regexp {
-	return regexp.MustCompile(`<@!?` + regexp.QuoteMeta(self) + `>`)
+	return strings.Contains(m.Content, "<@"+self+">") || strings.Contains(m.Content, "<@!"+self+">")
 }
