@@ -170,9 +170,6 @@ func NewGateway(b *Bot, cfg GatewayConfig) (*Gateway, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	if cfg.SlowAfter <= 0 {
-		cfg.SlowAfter = DefaultSlowAfter
-	}
 
 	s, err := discordgo.New("Bot " + token)
 	if err != nil {
@@ -317,21 +314,6 @@ func (g *Gateway) Close(ctx context.Context) error {
 	close(g.closed)
 	g.log.Info("gateway closed")
 	return g.closeErr
-}
-
-// waitFor waits for wg, or until ctx is done.
-func waitFor(ctx context.Context, wg *sync.WaitGroup) error {
-	done := make(chan struct{})
-	go func() {
-		wg.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // begin registers one piece of work, unless Close has begun.

@@ -133,9 +133,6 @@ func NewServer(cfg ServerConfig) *Server {
 	if s.ready == nil {
 		s.ready = func() bool { return true }
 	}
-	if s.slowAfter <= 0 {
-		s.slowAfter = DefaultSlowAfter
-	}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBodyBytes
 	}
@@ -196,26 +193,11 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	if err != nil {
 		return fmt.Errorf("http shutdown: %w", err)
 	}
-	if err := s.drain(stop); err != nil {
-		return err
+	if err := waitFor(stop, &s.answering); err != nil {
+		return fmt.Errorf("http shutdown: deferred answers still in flight: %w", err)
 	}
 	s.log.Info("http stopped")
 	return nil
-}
-
-// drain waits for the answers still being delivered.
-func (s *Server) drain(ctx context.Context) error {
-	done := make(chan struct{})
-	go func() {
-		s.answering.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("http shutdown: deferred answers still in flight: %w", ctx.Err())
-	}
 }
 
 // statusError is a request the server refuses: the status it answers
