@@ -15,13 +15,13 @@ type texts struct {
 	More, Context, NoMore                     string
 	HostAsked, OtherPassages, Original        string
 	Summary, Interview, Passage               string // Passage: "passage %d of %d"
-	NoAnswerTitle, NoAnswer, NoAnswerTopics   string
+	NoAnswerTitle, NoAnswer                   string
 	Empty, TooLong, Failed, SlowDown, Expired string
 	ThanksUp, ThanksDown                      string
 	ContextTitle, TopicsTitle, TopicsBody     string
 	QuoteTitle, AboutTitle, About             string
 	AboutHowTitle, AboutHow, AboutSource      string
-	Asked, Confidence                         string
+	Asked                                     string
 }
 
 var catalog = [...]texts{
@@ -34,15 +34,14 @@ var catalog = [...]texts{
 		More: "More results", Context: "Context", NoMore: "That's everything the interview has on this.",
 		HostAsked: "The host asked", OtherPassages: "Also relevant", Original: "Original",
 		Summary: "Editor's summary", Interview: "Interview", Passage: "passage %d of %d",
-		NoAnswerTitle:  "The interview doesn't cover that",
-		NoAnswer:       "I couldn't find anything in the interview that answers **%s**. It covers Meta's AI hiring, personal superintelligence, CapEx and the Titan data centers: try one of these topics.",
-		NoAnswerTopics: "Topics you could ask about",
-		Empty:          "Your question is empty. Ask me something about the interview, for example: *Why do researchers care about GPUs?*",
-		TooLong:        "That question is too long (the limit is %d characters). Try asking it in a sentence or two.",
-		Failed:         "Sorry, something went wrong while searching. Please try again in a moment.",
-		SlowDown:       "You're asking faster than I can keep up. Please wait %d seconds and try again.",
-		Expired:        "This button has expired or isn't mine. Try the command again.",
-		ThanksUp:       "Thanks for the feedback! 👍", ThanksDown: "Thanks! I'll use that to answer better. 👎",
+		NoAnswerTitle: "The interview doesn't cover that",
+		NoAnswer:      "I couldn't find anything in the interview that answers **%s**. It covers Meta's AI hiring, personal superintelligence, CapEx and the Titan data centers: try one of these topics.",
+		Empty:         "Your question is empty. Ask me something about the interview, for example: *Why do researchers care about GPUs?*",
+		TooLong:       "That question is too long (the limit is %d characters). Try asking it in a sentence or two.",
+		Failed:        "Sorry, something went wrong while searching. Please try again in a moment.",
+		SlowDown:      "You're asking faster than I can keep up. Please wait %d seconds and try again.",
+		Expired:       "This button has expired or isn't mine. Try the command again.",
+		ThanksUp:      "Thanks for the feedback! 👍", ThanksDown: "Thanks! I'll use that to answer better. 👎",
 		ContextTitle: "Context", TopicsTitle: "Topics of the interview",
 		TopicsBody:    "Pick a topic and I'll answer it, or ask anything with `/ask`.",
 		QuoteTitle:    "From the interview",
@@ -51,7 +50,7 @@ var catalog = [...]texts{
 		AboutHowTitle: "How to use it",
 		AboutHow:      "`/ask question:` ask in English, 繁體中文 or 简体中文\n`/topics` browse the themes\n`/quote` a random passage, or `number:` one by its place\nMention me with a question to get a reply in the channel.",
 		AboutSource:   "Source",
-		Asked:         "Asked", Confidence: "match",
+		Asked:         "Asked",
 	},
 	index.Traditional: {
 		AskDesc:     "詢問祖克柏關於 AI 招募、超級智慧與泰坦叢集的訪談",
@@ -62,15 +61,14 @@ var catalog = [...]texts{
 		More: "更多結果", Context: "上下文", NoMore: "訪談裡關於這個的內容就這些了。",
 		HostAsked: "主持人的提問", OtherPassages: "其他相關段落", Original: "原文",
 		Summary: "編者摘要", Interview: "訪談", Passage: "第 %d 段,共 %d 段",
-		NoAnswerTitle:  "訪談沒有談到這個",
-		NoAnswer:       "我在訪談裡找不到能回答「%s」的內容。這篇訪談談的是 Meta 的 AI 招募、個人超級智慧、資本支出和泰坦資料中心,可以試試這些主題。",
-		NoAnswerTopics: "可以問的主題",
-		Empty:          "問題是空的。問我一些關於這篇訪談的事吧,例如:*研究員為什麼更在乎 GPU?*",
-		TooLong:        "問題太長了(上限 %d 字),請用一兩句話問。",
-		Failed:         "抱歉,搜尋時出了點問題,請稍後再試。",
-		SlowDown:       "你問得太快了,請等 %d 秒再試。",
-		Expired:        "這個按鈕已經失效,請重新輸入指令。",
-		ThanksUp:       "謝謝你的回饋!👍", ThanksDown: "謝謝,我會改進回答。👎",
+		NoAnswerTitle: "訪談沒有談到這個",
+		NoAnswer:      "我在訪談裡找不到能回答「%s」的內容。這篇訪談談的是 Meta 的 AI 招募、個人超級智慧、資本支出和泰坦資料中心,可以試試這些主題。",
+		Empty:         "問題是空的。問我一些關於這篇訪談的事吧,例如:*研究員為什麼更在乎 GPU?*",
+		TooLong:       "問題太長了(上限 %d 字),請用一兩句話問。",
+		Failed:        "抱歉,搜尋時出了點問題,請稍後再試。",
+		SlowDown:      "你問得太快了,請等 %d 秒再試。",
+		Expired:       "這個按鈕已經失效,請重新輸入指令。",
+		ThanksUp:      "謝謝你的回饋!👍", ThanksDown: "謝謝,我會改進回答。👎",
 		ContextTitle: "上下文", TopicsTitle: "訪談主題",
 		TopicsBody:    "選一個主題,我來回答;或用 `/ask` 問任何問題。",
 		QuoteTitle:    "訪談摘錄",
@@ -79,7 +77,7 @@ var catalog = [...]texts{
 		AboutHowTitle: "使用方式",
 		AboutHow:      "`/ask 問題:` 用繁體中文、简体中文或英文提問\n`/topics` 瀏覽主題\n`/quote` 隨機段落,或用 `段落:` 指定\n在頻道中提及我並附上問題,我會直接回覆。",
 		AboutSource:   "來源",
-		Asked:         "提問", Confidence: "相符度",
+		Asked:         "提問",
 	},
 	index.Simplified: {
 		AskDesc:     "询问扎克伯格关于 AI 招聘、超级智能与泰坦集群的访谈",
@@ -90,15 +88,14 @@ var catalog = [...]texts{
 		More: "更多结果", Context: "上下文", NoMore: "访谈里关于这个的内容就这些了。",
 		HostAsked: "主持人的提问", OtherPassages: "其他相关段落", Original: "原文",
 		Summary: "编者摘要", Interview: "访谈", Passage: "第 %d 段,共 %d 段",
-		NoAnswerTitle:  "访谈没有谈到这个",
-		NoAnswer:       "我在访谈里找不到能回答「%s」的内容。这篇访谈谈的是 Meta 的 AI 招聘、个人超级智能、资本支出和泰坦数据中心,可以试试这些主题。",
-		NoAnswerTopics: "可以问的主题",
-		Empty:          "问题是空的。问我一些关于这篇访谈的事吧,例如:*研究员为什么更在乎 GPU?*",
-		TooLong:        "问题太长了(上限 %d 字),请用一两句话提问。",
-		Failed:         "抱歉,搜索时出了点问题,请稍后再试。",
-		SlowDown:       "你问得太快了,请等 %d 秒再试。",
-		Expired:        "这个按钮已经失效,请重新输入指令。",
-		ThanksUp:       "谢谢你的反馈!👍", ThanksDown: "谢谢,我会改进回答。👎",
+		NoAnswerTitle: "访谈没有谈到这个",
+		NoAnswer:      "我在访谈里找不到能回答「%s」的内容。这篇访谈谈的是 Meta 的 AI 招聘、个人超级智能、资本支出和泰坦数据中心,可以试试这些主题。",
+		Empty:         "问题是空的。问我一些关于这篇访谈的事吧,例如:*研究员为什么更在乎 GPU?*",
+		TooLong:       "问题太长了(上限 %d 字),请用一两句话提问。",
+		Failed:        "抱歉,搜索时出了点问题,请稍后再试。",
+		SlowDown:      "你问得太快了,请等 %d 秒再试。",
+		Expired:       "这个按钮已经失效,请重新输入指令。",
+		ThanksUp:      "谢谢你的反馈!👍", ThanksDown: "谢谢,我会改进回答。👎",
 		ContextTitle: "上下文", TopicsTitle: "访谈主题",
 		TopicsBody:    "选一个主题,我来回答;或用 `/ask` 问任何问题。",
 		QuoteTitle:    "访谈摘录",
@@ -107,7 +104,7 @@ var catalog = [...]texts{
 		AboutHowTitle: "使用方法",
 		AboutHow:      "`/ask 问题:` 用简体中文、繁體中文或英文提问\n`/topics` 浏览主题\n`/quote` 随机段落,或用 `段落:` 指定\n在频道中提及我并附上问题,我会直接回复。",
 		AboutSource:   "来源",
-		Asked:         "提问", Confidence: "匹配度",
+		Asked:         "提问",
 	},
 }
 
