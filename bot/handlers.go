@@ -187,7 +187,7 @@ func (b *Bot) answer(ctx context.Context, r *request, question string) (reply, e
 	if err != nil {
 		return reply{}, searchError(textsFor(r.lang), err)
 	}
-	v := renderAnswer(b.article, answerPage{Question: res.Question, Result: res, Lang: r.lang, Shown: pageSize})
+	v := renderAnswer(b.article, res, r.lang)
 	outcome := outcomeAnswered
 	if !res.Answered {
 		outcome = outcomeNoAnswer

@@ -69,45 +69,31 @@ func (v *view) responseData() *discordgo.InteractionResponseData {
 	return d
 }
 
-// answerPage is one page of an answer to a question.
-type answerPage struct {
-	Question string
-	Result   *index.Result
-	Lang     index.Lang
-	// Shown is how many hits this page shows (the first in full).
-	Shown int
-}
-
 // renderAnswer formats the answer to a question: the best passage in full,
 // with the host's question and the matched words in bold, the next ones
 // compact, and buttons for more results, context and feedback.
-func renderAnswer(a *data.Article, pg answerPage) view {
-	t := textsFor(pg.Lang)
-	res := pg.Result
+func renderAnswer(a *data.Article, res *index.Result, lang index.Lang) view {
+	t := textsFor(lang)
 	if !res.Answered || len(res.Hits) == 0 {
-		return renderNoAnswer(a, pg)
+		return renderNoAnswer(a, res, lang)
 	}
 	best := res.Hits[0]
-	e := passageEmbed(a, best.Passage, pg.Lang, best.Text, best.English)
-	if q, ok := a.ByID(best.Passage.QuestionID); ok {
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{
-			Name: "🎤 " + t.HostAsked, Value: clip(escape(passageText(q, pg.Lang)), maxFieldValue),
-		})
-	}
-	shown := min(pg.Shown, len(res.Hits))
+	e := passageEmbed(a, best.Passage, lang, best.Text, best.English)
+	e.Fields = append(e.Fields, hostField(a, best.Passage, lang)...)
+	shown := min(pageSize, len(res.Hits))
 	if shown > 1 {
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{
-			Name: t.OtherPassages, Value: compactList(a, res.Hits[1:shown], pg.Lang, 2),
+			Name: t.OtherPassages, Value: compactList(a, res.Hits[1:shown], lang, 2),
 		})
 	}
-	e.Footer.Text = clip(e.Footer.Text+" · "+t.Asked+": "+pg.Question, maxFooter)
+	e.Footer.Text = clip(e.Footer.Text+" · "+t.Asked+": "+res.Question, maxFooter)
 	var rest []string
 	for _, h := range res.Hits[shown:] {
 		rest = append(rest, h.Passage.ID)
 	}
 	return view{
 		Embeds:     []*discordgo.MessageEmbed{fitEmbed(e)},
-		Components: answerButtons(pg.Lang, best.Passage.ID, rest, shown+1),
+		Components: answerButtons(lang, best.Passage.ID, rest, shown+1),
 	}
 }
 
@@ -143,12 +129,12 @@ func renderMore(a *data.Article, lang index.Lang, page []*data.Passage, rest []s
 	return view{Embeds: []*discordgo.MessageEmbed{fitEmbed(e)}, Components: rows, Ephemeral: true}
 }
 
-func renderNoAnswer(a *data.Article, pg answerPage) view {
-	t := textsFor(pg.Lang)
+func renderNoAnswer(a *data.Article, res *index.Result, lang index.Lang) view {
+	t := textsFor(lang)
 	// Suggest the topics of the closest passages, then the rest.
 	var ids []string
 	seen := map[string]bool{}
-	for _, h := range pg.Result.Hits {
+	for _, h := range res.Hits {
 		for _, id := range h.Passage.Topics {
 			if !seen[id] {
 				seen[id] = true
@@ -163,12 +149,12 @@ func renderNoAnswer(a *data.Article, pg answerPage) view {
 	}
 	e := &discordgo.MessageEmbed{
 		Title:       "🤔 " + t.NoAnswerTitle,
-		Description: fmt.Sprintf(t.NoAnswer, clip(escape(pg.Question), 300)),
+		Description: fmt.Sprintf(t.NoAnswer, clip(escape(res.Question), 300)),
 		Color:       colorNone,
 	}
 	return view{
 		Embeds:     []*discordgo.MessageEmbed{fitEmbed(e)},
-		Components: topicButtons(a, pg.Lang, ids[:min(5, len(ids))]),
+		Components: topicButtons(a, lang, ids[:min(5, len(ids))]),
 	}
 }
 
@@ -199,11 +185,7 @@ func renderQuote(a *data.Article, p *data.Passage, lang index.Lang) view {
 	t := textsFor(lang)
 	e := passageEmbed(a, p, lang, nil, nil)
 	e.Author = &discordgo.MessageEmbedAuthor{Name: "💬 " + t.QuoteTitle}
-	if q, ok := a.ByID(p.QuestionID); ok {
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{
-			Name: "🎤 " + t.HostAsked, Value: clip(escape(passageText(q, lang)), maxFieldValue),
-		})
-	}
+	e.Fields = append(e.Fields, hostField(a, p, lang)...)
 	return view{
 		Embeds: []*discordgo.MessageEmbed{fitEmbed(e)},
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
@@ -363,6 +345,17 @@ func inLang(lang index.Lang, en, zh string) string {
 		return zhconv.Mainland(zh)
 	}
 	return zh
+}
+
+// hostField shows the host's question that p answers, if p is an answer.
+func hostField(a *data.Article, p *data.Passage, lang index.Lang) []*discordgo.MessageEmbedField {
+	q, ok := a.ByID(p.QuestionID)
+	if !ok {
+		return nil
+	}
+	return []*discordgo.MessageEmbedField{{
+		Name: "🎤 " + textsFor(lang).HostAsked, Value: clip(escape(passageText(q, lang)), maxFieldValue),
+	}}
 }
 
 // passageText is a passage in the reader's language, plain.

@@ -78,13 +78,13 @@ func TestRender(t *testing.T) {
 		name string
 		view view
 	}{
-		{"answer-zh-TW", renderAnswer(a, answerPage{Question: "研究員為什麼在乎算力?", Result: answer("研究員為什麼在乎算力?"), Lang: index.Traditional, Shown: 3})},
-		{"answer-zh-CN", renderAnswer(a, answerPage{Question: "研究员为什么在乎算力?", Result: answer("研究员为什么在乎算力?"), Lang: index.Simplified, Shown: 3})},
-		{"answer-en-US", renderAnswer(a, answerPage{Question: "Why do researchers care about compute?", Result: answer("Why do researchers care about compute?"), Lang: index.English, Shown: 3})},
-		{"answer-one-hit", renderAnswer(a, answerPage{Question: "算力", Lang: index.Traditional, Shown: 3,
-			Result: &index.Result{Question: "算力", Answered: true, Confidence: 0.6, Total: 1, Hits: []index.Hit{renderHit(t, a, "s06", []string{"算力"}, nil)}}})},
-		{"no-answer-zh-TW", renderNoAnswer(a, answerPage{Question: noAnswer.Question, Result: noAnswer, Lang: index.Traditional, Shown: 3})},
-		{"no-answer-en-US", renderNoAnswer(a, answerPage{Question: noAnswer.Question, Result: noAnswer, Lang: index.English, Shown: 3})},
+		{"answer-zh-TW", renderAnswer(a, answer("研究員為什麼在乎算力?"), index.Traditional)},
+		{"answer-zh-CN", renderAnswer(a, answer("研究员为什么在乎算力?"), index.Simplified)},
+		{"answer-en-US", renderAnswer(a, answer("Why do researchers care about compute?"), index.English)},
+		{"answer-one-hit", renderAnswer(a, &index.Result{Question: "算力", Answered: true, Confidence: 0.6, Total: 1,
+			Hits: []index.Hit{renderHit(t, a, "s06", []string{"算力"}, nil)}}, index.Traditional)},
+		{"no-answer-zh-TW", renderNoAnswer(a, noAnswer, index.Traditional)},
+		{"no-answer-en-US", renderNoAnswer(a, noAnswer, index.English)},
 		{"context-zh-TW", renderContext(a, passage(t, a, "i60"), index.Traditional)},
 		{"context-en-US-first", renderContext(a, passage(t, a, "s01"), index.English)},
 		{"topics-zh-TW", renderTopics(a, index.Traditional)},
