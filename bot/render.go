@@ -320,7 +320,7 @@ func topicButtons(a *data.Article, lang index.Lang, ids []string) []discordgo.Me
 }
 
 func topicText(tp data.Topic, lang index.Lang) (label, question string) {
-	return inLang(lang, tp.EN, tp.ZH), inLang(lang, tp.QuestionEN, tp.QuestionZH)
+	return lang.Pick(tp.EN, tp.ZH), lang.Pick(tp.QuestionEN, tp.QuestionZH)
 }
 
 // compactList shows passages one line each, numbered from first.
@@ -333,18 +333,6 @@ func compactList(a *data.Article, hits []index.Hit, lang index.Lang, first int) 
 		lines = append(lines, head+clip(escape(oneLine(passageText(h.Passage, lang))), max(room, 10)))
 	}
 	return clip(strings.Join(lines, "\n"), maxFieldValue)
-}
-
-// inLang picks what a reader of lang reads: the English, or the Chinese
-// (Traditional, as written) converted for mainland readers.
-func inLang(lang index.Lang, en, zh string) string {
-	switch lang {
-	case index.English:
-		return en
-	case index.Simplified:
-		return zhconv.Mainland(zh)
-	}
-	return zh
 }
 
 // hostField shows the host's question that p answers, if p is an answer.
@@ -360,11 +348,11 @@ func hostField(a *data.Article, p *data.Passage, lang index.Lang) []*discordgo.M
 
 // passageText is a passage in the reader's language, plain.
 func passageText(p *data.Passage, lang index.Lang) string {
-	return inLang(lang, p.English, p.Text)
+	return lang.Pick(p.English, p.Text)
 }
 
 func speakerName(p *data.Passage, lang index.Lang) string {
-	return inLang(lang, p.SpeakerEN, p.Speaker)
+	return lang.Pick(p.SpeakerEN, p.Speaker)
 }
 
 func speakerLine(a *data.Article, p *data.Passage, lang index.Lang) string {

@@ -18,6 +18,19 @@ const (
 	Simplified       // Simplified Chinese with mainland vocabulary
 )
 
+// Pick returns what a reader of l reads: the English, or the Chinese
+// (Traditional, as the transcript is written) converted for mainland
+// readers when l is Simplified.
+func (l Lang) Pick(en, zh string) string {
+	switch l {
+	case English:
+		return en
+	case Simplified:
+		return zhconv.Mainland(zh)
+	}
+	return zh
+}
+
 // MaxSuggestionRunes is Discord's limit on an autocomplete choice.
 const MaxSuggestionRunes = 100
 

@@ -12,7 +12,6 @@ import (
 
 	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
-	"github.com/interviewbot/interviewbot/index/zhconv"
 )
 
 // askAnswer is one line of `ask -json`. Other tools read it: the field names
@@ -171,17 +170,9 @@ func writeText(w io.Writer, a *data.Article, q string, res *index.Result, err er
 	lang := index.LangFor(locale, res.Question)
 	for i, h := range res.Hits {
 		p := h.Passage
-		speaker := p.Speaker
-		if lang == index.English {
-			speaker = p.SpeakerEN
-		}
-		fmt.Fprintf(w, "%d. %s · %s · passage %d of %d [%s]\n", i+1, speaker, p.Section, p.Position, len(a.Passages), p.ID)
-		switch lang {
-		case index.English:
-			fmt.Fprintf(w, "   %s\n   %s\n", indent(p.English), indent(p.Text))
-		case index.Simplified:
-			fmt.Fprintf(w, "   %s\n", indent(zhconv.Mainland(p.Text)))
-		default:
+		fmt.Fprintf(w, "%d. %s · %s · passage %d of %d [%s]\n", i+1, lang.Pick(p.SpeakerEN, p.Speaker), p.Section, p.Position, len(a.Passages), p.ID)
+		fmt.Fprintf(w, "   %s\n", indent(lang.Pick(p.English, p.Text)))
+		if lang == index.English { // the source stays visible
 			fmt.Fprintf(w, "   %s\n", indent(p.Text))
 		}
 	}

@@ -26,6 +26,7 @@ func TestAskText(t *testing.T) {
 	}{
 		{"traditional", []string{"ask", "小扎為什麼說研究員更在乎GPU?"}, []string{"扎克伯格", "GPU", "研究員"}, nil},
 		{"simplified locale", []string{"ask", "-locale", "zh-CN", "小扎為什麼說研究員更在乎GPU?"}, []string{"研究员"}, []string{"研究員"}},
+		{"simplified speaker", []string{"ask", "-locale", "zh-CN", "这篇文章的标题是什么"}, []string{"编者"}, []string{"編者"}},
 		{"english locale", []string{"ask", "-locale", "en", "Hyperion?"}, []string{"Mark Zuckerberg", "Hyperion", "泰坦"}, nil},
 		{"off-topic", []string{"ask", "What's the weather in Paris tomorrow?"}, []string{"doesn't answer"}, nil},
 	}
