@@ -271,6 +271,13 @@ func (e *gwEnv) original(t testing.TB, in *discordgo.Interaction) *discordgo.Mes
 	return got.Original
 }
 
+// answerButtons are the custom IDs every answer's buttons must have: more
+// results, context, 👍 and 👎.
+var answerButtons = []*regexp.Regexp{
+	regexp.MustCompile(`^more:`), regexp.MustCompile(`^ctx:`),
+	regexp.MustCompile(`^fb:[a-z-]+:up:`), regexp.MustCompile(`^fb:[a-z-]+:down:`),
+}
+
 var boldRE = regexp.MustCompile(`\*\*([^*]+)\*\*`)
 
 // bold lists the bold spans of s.
@@ -416,8 +423,8 @@ func TestGatewayAsk(t *testing.T) {
 			if !found {
 				t.Errorf("%q is not in bold: bold spans %q", tt.wantBold, bold(desc))
 			}
-			for _, want := range []string{"more:", "ctx:", "fb:", "fb:"} {
-				if _, ok := r.Data.button(want); !ok {
+			for _, want := range answerButtons {
+				if !slices.ContainsFunc(r.Data.buttons(), want.MatchString) {
 					t.Errorf("no %s button: %v", want, r.Data.buttons())
 				}
 			}
