@@ -2,6 +2,7 @@ package index
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -70,15 +71,18 @@ type termStats struct {
 	// vocabularies of Latin terms: stemmed English, and as written in the
 	// Chinese text (GPU, Hyperion), for spelling correction
 	enVocab, zhLatin map[string]bool
-	df               map[string]int
-	n                float64
-	ix               *Index
+	// the same, grouped by length: a word within one edit of a term is at
+	// most one byte longer or shorter
+	enByLen, zhLatinByLen map[int][]string
+	df                    map[string]int
+	n                     float64
 }
 
 func newTermStats(ix *Index, docs []map[string]string) *termStats {
 	s := &termStats{
-		docs: make([]docTerms, len(docs)), df: map[string]int{}, n: float64(len(docs)), ix: ix,
+		docs: make([]docTerms, len(docs)), df: map[string]int{}, n: float64(len(docs)),
 		enVocab: map[string]bool{}, zhLatin: map[string]bool{},
+		enByLen: map[int][]string{}, zhLatinByLen: map[int][]string{},
 	}
 	for i, d := range docs {
 		t := docTerms{zh: map[string]bool{}, en: map[string]bool{}, pairs: map[string]bool{}}
@@ -110,7 +114,30 @@ func newTermStats(ix *Index, docs []map[string]string) *termStats {
 		}
 		s.docs[i] = t
 	}
+	for t := range s.enVocab {
+		s.enByLen[len(t)] = append(s.enByLen[len(t)], t)
+	}
+	for t := range s.zhLatin {
+		s.zhLatinByLen[len(t)] = append(s.zhLatinByLen[len(t)], t)
+	}
 	return s
+}
+
+// minFuzzy is the shortest word that spelling correction and fuzzy
+// coverage consider: shorter ones have too many neighbours.
+const minFuzzy = 5
+
+// near returns the words of byLen within one edit of t.
+func near(t string, byLen map[int][]string) []string {
+	var out []string
+	for n := len(t) - 1; n <= len(t)+1; n++ {
+		for _, v := range byLen[n] {
+			if withinOneEdit(t, v) {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
 }
 
 func (s *termStats) idf(key string) float64 {
@@ -174,7 +201,7 @@ func (s *termStats) coverage(p parsed, doc int) float64 {
 		switch {
 		case d.en[t] || d.zh[t]:
 			got += w
-		case len(t) >= 5 && (nearAny(t, d.en) || nearAny(t, d.zh)):
+		case slices.ContainsFunc(p.latinNear[i], func(v string) bool { return d.en[v] || d.zh[v] }):
 			got += w * creditFuzzy
 		}
 	}
@@ -241,6 +268,11 @@ func (ix *Index) prepareCoverage(p *parsed, canonical, lower string) {
 		seen[t+"|"+need] = true
 		p.latinTerms = append(p.latinTerms, t)
 		p.latinNeed = append(p.latinNeed, need)
+		var nearby []string
+		if len(t) >= minFuzzy {
+			nearby = append(near(t, ix.stats.enByLen), near(t, ix.stats.zhLatinByLen)...)
+		}
+		p.latinNear = append(p.latinNear, nearby)
 	}
 }
 
@@ -320,16 +352,6 @@ func replaceWord(s, old, repl string, words bool) string {
 	return b.String()
 }
 
-// nearAny reports whether some term in set is within one edit of t.
-func nearAny(t string, set map[string]bool) bool {
-	for u := range set {
-		if d := len(u) - len(t); d >= -1 && d <= 1 && withinOneEdit(t, u) {
-			return true
-		}
-	}
-	return false
-}
-
 // withinOneEdit reports whether a and b differ by at most one insertion,
 // deletion, substitution or transposition of adjacent bytes.
 func withinOneEdit(a, b string) bool {
@@ -364,24 +386,22 @@ type correction struct{ field, term string }
 // whole rest of a question; the vocabulary here is a few thousand terms.
 func (s *termStats) corrections(p parsed) []correction {
 	var out []correction
-	near := func(words []string, vocab map[string]bool, fields ...string) {
+	fix := func(words []string, byLen map[int][]string, fields ...string) {
 		for _, w := range words {
-			if len(w) < 5 || s.enVocab[w] || s.zhLatin[w] {
+			if len(w) < minFuzzy || s.enVocab[w] || s.zhLatin[w] {
 				continue
 			}
-			for v := range vocab {
-				if withinOneEdit(w, v) {
-					for _, f := range fields {
-						out = append(out, correction{f, v})
-					}
+			for _, v := range near(w, byLen) {
+				for _, f := range fields {
+					out = append(out, correction{f, v})
 				}
 			}
 		}
 	}
 	// English words are matched stemmed; Latin words in the Chinese text
 	// (names, model numbers) as written.
-	near(p.latinTerms, s.enVocab, fieldEN, fieldENAids)
-	near(p.latin, s.zhLatin, fieldZH, fieldZHAids)
+	fix(p.latinTerms, s.enByLen, fieldEN, fieldENAids)
+	fix(p.latin, s.zhLatinByLen, fieldZH, fieldZHAids)
 	return out
 }
 

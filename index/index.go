@@ -310,9 +310,10 @@ type parsed struct {
 	// what coverage reads; see prepareCoverage
 	hanRuns    [][]rune
 	latinTerms []string
-	latinNeed  []string // for each latin term, a "name number" pair it needs
-	aboutHost  bool     // the question asks about the host
-	place      place    // the question asks about the start or the end
+	latinNeed  []string   // for each latin term, a "name number" pair it needs
+	latinNear  [][]string // for each latin term, the index's terms within one edit
+	aboutHost  bool       // the question asks about the host
+	place      place      // the question asks about the start or the end
 }
 
 func (ix *Index) parse(q string) parsed {
