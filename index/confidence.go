@@ -225,16 +225,17 @@ func (s *termStats) threshold(p parsed) float64 {
 }
 
 // prepareCoverage fills the parts of p that coverage reads: the question's
-// Chinese runs and its English terms, with synonyms folded to their group's
-// canonical word so that 小扎 counts as 扎克伯格.
-func (ix *Index) prepareCoverage(p *parsed, canonical, lower string) {
+// Chinese runs and its English terms, from its canonical Chinese and its
+// lower-cased text with synonyms folded to their group's canonical word, so
+// that 小扎 counts as 扎克伯格.
+func (ix *Index) prepareCoverage(p *parsed, zhFolded, enFolded string) {
 	// Zuckerberg is the subject of nearly every question: his name says
 	// nothing about which answer is meant.
-	zh := strings.ReplaceAll(ix.zhFold.apply(canonical), zhGroups[0][0], " ")
+	zh := strings.ReplaceAll(zhFolded, zhGroups[0][0], " ")
 	for _, w := range stopPhrases {
 		zh = strings.ReplaceAll(zh, w, " ")
 	}
-	lower = strings.ReplaceAll(ix.enFold.apply(lower), enGroups[0][0], " ")
+	lower := strings.ReplaceAll(enFolded, enGroups[0][0], " ")
 	var run []rune
 	for _, r := range zh {
 		if isHan(r) {

@@ -321,15 +321,17 @@ func (ix *Index) parse(q string) parsed {
 	zh := canonicalZH(q)
 	// The English fields hear only the question's Latin words: Chinese
 	// characters never match there, and each would cost a term search.
-	p := parsed{zh: zh, en: strings.Join(latinWords(lower), " "), latin: latinWords(lower)}
+	latin := latinWords(lower)
+	p := parsed{zh: zh, en: strings.Join(latin, " "), latin: latin}
+	// Synonyms folded to their group's first word (小扎 → 扎克伯格).
+	zhFolded, enFolded := ix.zhFold.apply(zh), ix.enFold.apply(lower)
 	// zhGroups[1] and enGroups[1] name the host
-	p.aboutHost = contains(ix.zhFold.apply(zh), zhGroups[1][0], false) ||
-		contains(ix.enFold.apply(lower), enGroups[1][0], true)
+	p.aboutHost = contains(zhFolded, zhGroups[1][0], false) || contains(enFolded, enGroups[1][0], true)
 	p.place = placeOf(zh, lower)
 	p.zhTerms = terms(ix.zh, zh)
 	p.enTerms = terms(ix.en, lower)
 	p.zhSearch = ix.stats.rarest(p.zhTerms, maxQueryTerms)
-	ix.prepareCoverage(&p, zh, lower)
+	ix.prepareCoverage(&p, zhFolded, enFolded)
 	p.zhExp, p.enExp = expandZH(zh), expandEN(lower)
 	p.corrections = ix.stats.corrections(p)
 	return p
