@@ -26,6 +26,9 @@ var (
 // <:name:123>, <a:name:123>, plus <t:123:R> timestamps.
 var discordMarkup = regexp.MustCompile(`<(?:@[!&]?|#|a?:[A-Za-z0-9_~]+:|t:)[0-9]+(?::[A-Za-z])?>`)
 
+// massMentions removes the mentions that ping a whole server.
+var massMentions = strings.NewReplacer("@everyone", " ", "@here", " ")
+
 // Clean turns raw user text into a question fit for searching: valid UTF-8,
 // full-width letters, digits and punctuation folded to ASCII, no control or
 // format characters, no Discord mention markup or @everyone/@here, and single
@@ -45,11 +48,9 @@ func Clean(raw string) (string, error) {
 		}
 		return r
 	}, s)
-	// Removing one @everyone can close another around it
-	// (@every@everyoneone), so repeat until none is left.
-	for strings.Contains(s, "@everyone") || strings.Contains(s, "@here") {
-		s = strings.NewReplacer("@everyone", " ", "@here", " ").Replace(s)
-	}
+	// Each is replaced by a space, so removing one cannot close another
+	// around it (@every@everyoneone leaves "@every one").
+	s = massMentions.Replace(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
