@@ -280,18 +280,14 @@ func (ix *Index) search(ctx context.Context, q string, limit, offset int) (*Resu
 		}
 		h := &hits[rank]
 		h.Coverage = ix.stats.coverage(pq, h.Passage.Position-1)
+		// every page's confidence is that of the question: earlier pages'
+		// hits are scored here too
 		if rank < answerDepth {
 			out.Confidence = math.Max(out.Confidence, h.Coverage)
 		}
 		if rank >= offset {
 			h.Text, h.English = ix.highlight(pq, h.Passage)
 			out.Hits = append(out.Hits, *h)
-		}
-	}
-	if offset > 0 {
-		// the confidence of a later page is that of the question
-		for rank := 0; rank < min(answerDepth, len(hits), offset); rank++ {
-			out.Confidence = math.Max(out.Confidence, ix.stats.coverage(pq, hits[rank].Passage.Position-1))
 		}
 	}
 	out.Answered = len(hits) > 0 && out.Confidence >= ix.stats.threshold(pq)

@@ -147,8 +147,8 @@ func TestSearchPagesAndHighlights(t *testing.T) {
 			t.Errorf("page 2 hit %d is %s, want %s", i, h.Passage.ID, all.Hits[3+i].Passage.ID)
 		}
 	}
-	if page2.Answered != all.Answered {
-		t.Errorf("page 2 answered %v, page 1 %v", page2.Answered, all.Answered)
+	if page2.Answered != all.Answered || page2.Confidence != all.Confidence {
+		t.Errorf("page 2 answered %v (confidence %.3f), page 1 %v (%.3f)", page2.Answered, page2.Confidence, all.Answered, all.Confidence)
 	}
 	best := all.Hits[0]
 	var marked []string
