@@ -3,7 +3,6 @@ package index
 import (
 	"math"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -409,21 +408,27 @@ func (s *termStats) corrections(p parsed) []correction {
 // rarest returns the n terms of set that the fewest passages use, terms the
 // interview never uses last (they cannot match).
 func (s *termStats) rarest(set map[string]bool, n int) []string {
-	ts := make([]string, 0, len(set))
+	type term struct {
+		t  string
+		df int
+	}
+	ts := make([]term, 0, len(set))
 	for t := range set {
-		ts = append(ts, t)
-	}
-	df := func(t string) int {
-		if d := s.df["z:"+t]; d > 0 {
-			return d
+		df := s.df["z:"+t]
+		if df == 0 {
+			df = len(s.docs) + 1
 		}
-		return len(s.docs) + 1
+		ts = append(ts, term{t, df})
 	}
-	sort.Slice(ts, func(i, j int) bool {
-		if a, b := df(ts[i]), df(ts[j]); a != b {
-			return a < b
+	slices.SortFunc(ts, func(a, b term) int {
+		if a.df != b.df {
+			return a.df - b.df
 		}
-		return ts[i] < ts[j]
+		return strings.Compare(a.t, b.t)
 	})
-	return ts[:min(n, len(ts))]
+	out := make([]string, min(n, len(ts)))
+	for i := range out {
+		out[i] = ts[i].t
+	}
+	return out
 }

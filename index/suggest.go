@@ -42,14 +42,13 @@ type candidate struct {
 // suggester offers questions the interview answers: each topic's question
 // and the questions written for each passage, in the reader's language.
 type suggester struct {
-	ix        *Index
 	topics    [3][]candidate
 	byPassage [3][][]candidate
 	all       [3][]candidate
 }
 
 func newSuggester(ix *Index) (*suggester, error) {
-	s := &suggester{ix: ix}
+	s := &suggester{}
 	a := ix.article
 	for l := range s.byPassage {
 		s.byPassage[l] = make([][]candidate, len(a.Passages))
