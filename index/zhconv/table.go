@@ -382,6 +382,12 @@ var simplifiedTable = [...]pair{
 	{'𣈶', '暅'}, {'𥗽', '𬒗'}, {'𨧀', '𬭊'}, {'𨨏', '𬭛'}, {'𨭆', '𬭶'}, {'𨭎', '𬭳'},
 }
 
+// The range covered by simplifiedBits.
+const (
+	bitmapBase  = 0x3400
+	bitmapLimit = 0xa000
+)
+
 // simplifiedBits has bit r-0x3400 set when simplifiedTable has a pair from r,
 // for 0x3400 <= r < 0xa000 (CJK Extension A and Unified Ideographs).
 var simplifiedBits = [...]uint64{

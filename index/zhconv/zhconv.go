@@ -108,12 +108,6 @@ func firstMapped(s string) int {
 	return -1
 }
 
-// The range covered by simplifiedBits; internal/gen uses the same values.
-const (
-	bitmapBase  = 0x3400
-	bitmapLimit = 0xA000
-)
-
 // simplify looks r up in the generated table. Ideographs in the bitmap's
 // range, which is nearly all real text, take a bit test and a population
 // count; the rest (mostly ASCII and punctuation, which the first comparison

@@ -51,6 +51,7 @@ import (
 	"hash/fnv"
 	"io"
 	"log"
+	"math/bits"
 	"os"
 	"path/filepath"
 	"slices"
@@ -345,47 +346,32 @@ func render(t *table, version string) ([]byte, error) {
 	// character of real text; the pairs stay as the reviewable source of
 	// truth and the fallback elsewhere.
 	words := (bitmapLimit - bitmapBase + 63) / 64
-	bits := make([]uint64, words)
+	bitmap := make([]uint64, words)
+	rank := make([]int, words)
 	below := 0
 	for _, r := range keys {
 		switch {
 		case r < bitmapBase:
 			below++
 		case r < bitmapLimit:
-			bits[(r-bitmapBase)/64] |= 1 << ((r - bitmapBase) % 64)
+			bitmap[(r-bitmapBase)/64] |= 1 << ((r - bitmapBase) % 64)
 		}
 	}
+	for i, n := 0, below; i < words; i++ {
+		rank[i] = n
+		n += bits.OnesCount64(bitmap[i])
+	}
+	fmt.Fprintf(&b, "// The range covered by simplifiedBits.\n")
+	fmt.Fprintf(&b, "const (\n\tbitmapBase  = %#x\n\tbitmapLimit = %#x\n)\n\n", bitmapBase, bitmapLimit)
 	fmt.Fprintf(&b, "// simplifiedBits has bit r-%#x set when simplifiedTable has a pair from r,\n", bitmapBase)
 	fmt.Fprintf(&b, "// for %#x <= r < %#x (CJK Extension A and Unified Ideographs).\n", bitmapBase, bitmapLimit)
 	fmt.Fprintf(&b, "var simplifiedBits = [...]uint64{\n")
-	for i, w := range bits {
-		if i%4 == 0 {
-			b.WriteString("\t")
-		}
-		fmt.Fprintf(&b, "%#016x,", w)
-		if i%4 == 3 || i == len(bits)-1 {
-			b.WriteString("\n")
-		} else {
-			b.WriteString(" ")
-		}
-	}
+	writeRows(&b, words, 4, func(i int) string { return fmt.Sprintf("%#016x,", bitmap[i]) })
 	b.WriteString("}\n\n")
 	fmt.Fprintf(&b, "// simplifiedRank[i] is the index in simplifiedTable of the first pair\n")
 	fmt.Fprintf(&b, "// counted by simplifiedBits[i].\n")
 	fmt.Fprintf(&b, "var simplifiedRank = [...]uint16{\n")
-	n := below
-	for i, w := range bits {
-		if i%12 == 0 {
-			b.WriteString("\t")
-		}
-		fmt.Fprintf(&b, "%d,", n)
-		n += popcount(w)
-		if i%12 == 11 || i == len(bits)-1 {
-			b.WriteString("\n")
-		} else {
-			b.WriteString(" ")
-		}
-	}
+	writeRows(&b, words, 12, func(i int) string { return fmt.Sprintf("%d,", rank[i]) })
 	b.WriteString("}\n\n")
 
 	// The targets that are not also sources let IsSimplified tell
@@ -424,19 +410,12 @@ func writeRows(b *bytes.Buffer, n, perRow int, elem func(i int) string) {
 	}
 }
 
-// The range covered by simplifiedBits; zhconv.go uses the same constants.
+// The range covered by simplifiedBits, written into the table for
+// zhconv.go.
 const (
 	bitmapBase  = 0x3400
 	bitmapLimit = 0xA000
 )
-
-func popcount(w uint64) int {
-	n := 0
-	for ; w != 0; w &= w - 1 {
-		n++
-	}
-	return n
-}
 
 // quote writes the character itself so that the table can be reviewed by
 // eye, falling back to an escape for anything a terminal might not show.
