@@ -322,17 +322,16 @@ func newFolder(groups [][]string) folder {
 func (f folder) apply(s string) string {
 	s = f.han.Replace(s)
 	for _, l := range f.latin {
-		if contains(s, l[0], true) {
-			s = replaceWord(s, l[0], l[1], true)
+		if contains(s, l[0]) {
+			s = replaceWord(s, l[0], l[1])
 		}
 	}
 	return s
 }
 
-func replaceWord(s, old, repl string, words bool) string {
-	if !words && (old == "" || old[0] >= 0x80) {
-		return strings.ReplaceAll(s, old, repl)
-	}
+// replaceWord replaces old, a word in Latin letters, where it stands as a
+// whole word.
+func replaceWord(s, old, repl string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		j := strings.Index(s[i:], old)

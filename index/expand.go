@@ -59,19 +59,19 @@ var enGroups = [][]string{
 
 // expandZH returns the canonical words for groups that the question
 // touches but does not already name.
-func expandZH(q string) string { return expand(q, zhGroups[1:], false) }
+func expandZH(q string) string { return expand(q, zhGroups[1:]) }
 
-// expandEN does the same for English, matching whole words.
-func expandEN(q string) string { return expand(q, enGroups[1:], true) }
+// expandEN does the same for English.
+func expandEN(q string) string { return expand(q, enGroups[1:]) }
 
-func expand(q string, groups [][]string, words bool) string {
+func expand(q string, groups [][]string) string {
 	var out []string
 	for _, g := range groups {
-		if contains(q, g[0], words) {
+		if contains(q, g[0]) {
 			continue
 		}
 		for _, w := range g[1:] {
-			if contains(q, w, words) {
+			if contains(q, w) {
 				out = append(out, g[0])
 				break
 			}
@@ -80,11 +80,10 @@ func expand(q string, groups [][]string, words bool) string {
 	return strings.Join(out, " ")
 }
 
-// contains reports whether q contains w; as a whole word when words is
-// set or w is written in Latin letters (so "lab" is not found in
-// "collaborate").
-func contains(q, w string, words bool) bool {
-	if !words && (w == "" || w[0] >= 0x80) {
+// contains reports whether q contains w; as a whole word when w is
+// written in Latin letters (so "lab" is not found in "collaborate").
+func contains(q, w string) bool {
+	if w == "" || w[0] >= 0x80 {
 		return strings.Contains(q, w)
 	}
 	for i := 0; ; {

@@ -322,7 +322,7 @@ func (ix *Index) parse(q string) parsed {
 	// Synonyms folded to their group's first word (小扎 → 扎克伯格).
 	zhFolded, enFolded := ix.zhFold.apply(zh), ix.enFold.apply(lower)
 	// zhGroups[1] and enGroups[1] name the host
-	p.aboutHost = contains(zhFolded, zhGroups[1][0], false) || contains(enFolded, enGroups[1][0], true)
+	p.aboutHost = contains(zhFolded, zhGroups[1][0]) || contains(enFolded, enGroups[1][0])
 	p.place = placeOf(zh, lower)
 	p.zhTerms = terms(ix.zh, zh)
 	p.enTerms = terms(ix.en, lower)
