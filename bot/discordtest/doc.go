@@ -13,23 +13,20 @@
 //	srv := discordtest.NewServer(t, discordtest.Options{})
 //	s, _ := discordgo.New(srv.Token())
 //	s.Client = &http.Client{Transport: srv.Transport()}
+//	s.ShouldReconnectOnError = false
 //	s.AddHandler(...)
 //	if err := s.Open(); err != nil { t.Fatal(err) }
 //	in := srv.DispatchInteraction(&discordgo.Interaction{Type: discordgo.InteractionApplicationCommand, ...})
 //	req, err := srv.WaitRequest(ctx, discordtest.Match("POST", "/interactions/"+in.ID+"/"+in.Token+"/callback"))
 //
-// Closing a discordgo v0.29.0 session races with its own reconnect logic
-// (see [Server.WaitSettled]); a test should stop it with
+// discordgo v0.29.0's own reconnect loop races with itself and with Close:
+// a retry asleep in it reopens the session after Close and keeps redialling
+// a closed port. Switch it off, as above, and reconnect from the Disconnect
+// event if the test needs reconnects (bot.Gateway does). Stop the session
+// before the server's own cleanup runs:
 //
-//	srv.WaitSettled(ctx)
-//	s.Lock() // discordgo reads the flag without its lock
-//	s.ShouldReconnectOnError = false
-//	s.Unlock()
 //	s.Close()
 //	srv.WaitDisconnected(ctx)
-//
-// before the server's own cleanup runs, otherwise the session can keep
-// redialling a closed port in the background.
 //
 // # What is faked
 //
