@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/joho/godotenv"
+
+	"github.com/interviewbot/interviewbot/bot"
 )
 
 // config is everything the commands can be told, read once here: flags that
@@ -31,9 +33,6 @@ type config struct {
 	LogQuestions bool
 	Register     bool
 }
-
-// defaultAPIURL is Discord's REST base.
-const defaultAPIURL = "https://discord.com/api/v9"
 
 // environment layers the process environment over a .env file in the
 // working directory, without touching the process environment itself.
@@ -55,7 +54,7 @@ func (c *config) flags(fs *flag.FlagSet, env func(string) string) {
 	fs.StringVar(&c.Token, "token", env("DISCORD_TOKEN"), "bot token (env DISCORD_TOKEN)")
 	fs.StringVar(&c.AppID, "app-id", env("DISCORD_APP_ID"), "application ID (env DISCORD_APP_ID); learnt from Discord when empty")
 	fs.StringVar(&c.GuildID, "guild-id", env("DISCORD_GUILD_ID"), "register commands in this guild only, instantly (env DISCORD_GUILD_ID)")
-	fs.StringVar(&c.APIURL, "api-url", envOr(env, "DISCORD_API_URL", defaultAPIURL), "Discord REST base URL (env DISCORD_API_URL)")
+	fs.StringVar(&c.APIURL, "api-url", envOr(env, "DISCORD_API_URL", bot.DiscordAPIURL), "Discord REST base URL (env DISCORD_API_URL)")
 	fs.StringVar(&c.PublicKey, "public-key", env("DISCORD_PUBLIC_KEY"), "application public key, hex (env DISCORD_PUBLIC_KEY)")
 	fs.IntVar(&c.ShardID, "shard-id", envInt(env, "SHARD_ID", 0), "this process's shard (env SHARD_ID)")
 	fs.IntVar(&c.ShardCount, "shard-count", envInt(env, "SHARD_COUNT", 1), "number of shards (env SHARD_COUNT)")
@@ -87,13 +86,26 @@ func envBool(env func(string) string, key string) bool {
 // tokenShape is a Discord bot token: three base64url parts joined by dots.
 var tokenShape = regexp.MustCompile(`^[A-Za-z0-9_-]{17,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$`)
 
+// bareToken is a token as given, without spaces around it or the "Bot "
+// prefix that people copy along with it.
+func bareToken(t string) string {
+	t = strings.TrimSpace(t)
+	if rest, ok := strings.CutPrefix(t, "Bot"); ok && (rest == "" || rest[0] == ' ') {
+		t = strings.TrimSpace(rest)
+	}
+	return t
+}
+
+// appID is the configured application ID, or the one the token names.
+func (c *config) appID() string {
+	if c.AppID != "" {
+		return c.AppID
+	}
+	return appIDFromToken(c.Token)
+}
+
 // checkToken validates the token's shape without ever printing it.
 func (c *config) checkToken() error {
-	t := strings.TrimSpace(c.Token)
-	if t == "Bot" || strings.HasPrefix(t, "Bot ") {
-		t = strings.TrimSpace(t[len("Bot"):])
-	}
-	c.Token = t
 	if c.Token == "" {
 		return usageError{errors.New("DISCORD_TOKEN is not set (hint: Discord Developer Portal → your application → Bot → Reset Token, then put it in .env or the environment)")}
 	}
@@ -144,7 +156,8 @@ func isTerminal(r io.Reader) bool {
 
 // parseConfig parses the flags of a command that takes the shared
 // configuration: its usage line and description, and extra flags of its own.
-// It returns flag.ErrHelp after -h, a usageError for bad flags or arguments.
+// It returns a usageError for bad flags or arguments, wrapping flag.ErrHelp
+// after -h. The token comes back bare (see bareToken).
 func parseConfig(name, usage, about string, args []string, env func(string) string, stderr io.Writer, extra func(*flag.FlagSet, *config)) (*config, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -158,13 +171,11 @@ func parseConfig(name, usage, about string, args []string, env func(string) stri
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, flag.ErrHelp
-		}
-		return nil, usageError{err}
+		return nil, usageError{err} // -h too: run turns flag.ErrHelp into success
 	}
 	if fs.NArg() > 0 {
 		return nil, usageError{fmt.Errorf("unexpected arguments %q: configuration is given with flags or the environment", fs.Args())}
 	}
+	c.Token = bareToken(c.Token)
 	return c, nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/base64"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -20,17 +19,13 @@ const invitePermissions = 1<<10 | 1<<11 | 1<<14 | 1<<16 | 1<<38
 var snowflake = regexp.MustCompile(`^[0-9]{15,21}$`)
 
 func runInvite(args []string, env func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("invite", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var c config
-	c.flags(fs, env)
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
+	c, err := parseConfig("invite", "interviewbot invite [flags]",
+		"Prints the link that adds the bot to a server, with the least permissions\n"+
+			"it needs (in DISCORD_GUILD_ID's server when set).", args, env, stderr, nil)
+	if err != nil {
+		return err
 	}
-	app := c.AppID
-	if app == "" {
-		app = appIDFromToken(c.Token)
-	}
+	app := c.appID()
 	if !snowflake.MatchString(app) {
 		return usageError{errors.New("DISCORD_APP_ID is not set (hint: Developer Portal → your application → General Information → Application ID)")}
 	}
@@ -45,10 +40,10 @@ func runInvite(args []string, env func(string) string, stdout, stderr io.Writer)
 	return nil
 }
 
-// appIDFromToken reads the application ID that a bot token starts with (the
+// appIDFromToken reads the application ID that a bare bot token starts with (the
 // bot user's ID, base64-encoded); "" when it cannot.
 func appIDFromToken(token string) string {
-	first, _, ok := strings.Cut(strings.TrimPrefix(strings.TrimSpace(token), "Bot "), ".")
+	first, _, ok := strings.Cut(token, ".")
 	if !ok {
 		return ""
 	}

@@ -103,7 +103,7 @@ func (c *config) publicKey() (ed25519.PublicKey, error) {
 func (c *config) restSession() (*discordgo.Session, error) {
 	token := ""
 	if c.Token != "" {
-		token = "Bot " + strings.TrimPrefix(strings.TrimSpace(c.Token), "Bot ")
+		token = "Bot " + c.Token
 	}
 	s, err := discordgo.New(token)
 	if err != nil {
@@ -120,10 +120,7 @@ func (c *config) restSession() (*discordgo.Session, error) {
 // registerCommands bulk-overwrites the command set: in one guild, where
 // changes show at once, or globally. It returns where and what.
 func registerCommands(ctx context.Context, s *discordgo.Session, c config, cmds []*discordgo.ApplicationCommand) (where string, names []string, err error) {
-	app := c.AppID
-	if app == "" {
-		app = appIDFromToken(c.Token)
-	}
+	app := c.appID()
 	if app == "" {
 		// discordgo offers no context here; the client's timeout bounds it.
 		a, err := s.Application("@me")
@@ -146,9 +143,9 @@ func registerCommands(ctx context.Context, s *discordgo.Session, c config, cmds 
 	return where, names, nil
 }
 
-// redactToken keeps the token out of an error that might quote a request.
+// redactToken keeps the (bare) token out of an error that might quote a
+// request.
 func redactToken(err error, token string) error {
-	token = strings.TrimPrefix(strings.TrimSpace(token), "Bot ")
 	if token == "" || !strings.Contains(err.Error(), token) {
 		return err
 	}
