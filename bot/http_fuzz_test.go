@@ -14,8 +14,6 @@ import (
 	"time"
 
 	"github.com/interviewbot/interviewbot/bot"
-	"github.com/interviewbot/interviewbot/data"
-	"github.com/interviewbot/interviewbot/index"
 )
 
 // FuzzInteractionDecode sends arbitrary requests to the interactions
@@ -24,15 +22,8 @@ import (
 // refuse what is not signed, and must answer valid JSON when it answers.
 // The seeds in testdata/fuzz cover every kind of interaction and refusal.
 func FuzzInteractionDecode(f *testing.F) {
-	a, err := data.Load()
-	if err != nil {
-		f.Fatal(err)
-	}
-	ix, err := index.New(a)
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { ix.Close() })
+	ix := sharedIndex(f)
+	a := ix.Article()
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		f.Fatal(err)

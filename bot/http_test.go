@@ -50,15 +50,8 @@ type endpointOptions struct {
 
 func newEndpoint(t testing.TB, opts endpointOptions) *endpoint {
 	t.Helper()
-	a, err := data.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := index.New(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
+	ix := sharedIndex(t)
+	a := ix.Article()
 	var search bot.Searcher = ix
 	if opts.searcher != nil {
 		search = opts.searcher(ix)
