@@ -17,7 +17,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
@@ -206,6 +205,17 @@ func (e *gwEnv) ask(locale, question string) *discordgo.Interaction {
 	return e.command(locale, "ask", strOpt("question", question))
 }
 
+// autocomplete is a member typing typed into /ask's question.
+func (e *gwEnv) autocomplete(locale, typed string) *discordgo.Interaction {
+	return e.srv.DispatchInteraction(&discordgo.Interaction{
+		Type: discordgo.InteractionApplicationCommandAutocomplete, GuildID: gwGuild, ChannelID: gwChannel,
+		Locale: discordgo.Locale(locale),
+		Data: discordgo.ApplicationCommandInteractionData{Name: "ask", Options: []*discordgo.ApplicationCommandInteractionDataOption{
+			{Name: "question", Type: discordgo.ApplicationCommandOptionString, Value: typed, Focused: true},
+		}},
+	})
+}
+
 // click presses the button customID on msg.
 func (e *gwEnv) click(locale string, msg *discordgo.Message, customID string) *discordgo.Interaction {
 	return e.srv.DispatchInteraction(&discordgo.Interaction{
@@ -255,7 +265,9 @@ func (e *gwEnv) reply(t testing.TB, in *discordgo.Interaction) wireResponse {
 	if r.Data == nil {
 		t.Fatalf("callback without data: %s", req.JSON)
 	}
-	if r.Type != discordgo.InteractionApplicationCommandAutocompleteResult {
+	if r.Type == discordgo.InteractionApplicationCommandAutocompleteResult {
+		checkChoices(t, r.Data)
+	} else {
 		checkWire(t, r.Data)
 	}
 	return r
@@ -445,28 +457,12 @@ func TestGatewayAutocomplete(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			in := e.srv.DispatchInteraction(&discordgo.Interaction{
-				Type: discordgo.InteractionApplicationCommandAutocomplete, GuildID: gwGuild, ChannelID: gwChannel,
-				Locale: discordgo.Locale(tt.locale),
-				Data: discordgo.ApplicationCommandInteractionData{Name: "ask", Options: []*discordgo.ApplicationCommandInteractionDataOption{
-					{Name: "question", Type: discordgo.ApplicationCommandOptionString, Value: tt.typed, Focused: true},
-				}},
-			})
-			r := e.reply(t, in)
+			r := e.reply(t, e.autocomplete(tt.locale, tt.typed))
 			if r.Type != discordgo.InteractionApplicationCommandAutocompleteResult {
 				t.Fatalf("type %d", r.Type)
 			}
-			if len(r.Data.Choices) > 25 {
-				t.Errorf("%d choices", len(r.Data.Choices))
-			}
 			if tt.typed != "" && len(r.Data.Choices) == 0 {
 				t.Errorf("no suggestions for %q", tt.typed)
-			}
-			for _, c := range r.Data.Choices {
-				v, _ := c.Value.(string)
-				if n := utf8.RuneCountInString(c.Name); n == 0 || n > 100 || utf8.RuneCountInString(v) > 100 {
-					t.Errorf("choice %q (%q) out of Discord's limits", c.Name, v)
-				}
 			}
 		})
 	}
@@ -504,13 +500,7 @@ func TestGatewayAutocompleteNoChoices(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			e := startGateway(t, tt.setup)
-			in := e.srv.DispatchInteraction(&discordgo.Interaction{
-				Type: discordgo.InteractionApplicationCommandAutocomplete, GuildID: gwGuild, ChannelID: gwChannel,
-				Data: discordgo.ApplicationCommandInteractionData{Name: "ask", Options: []*discordgo.ApplicationCommandInteractionDataOption{
-					{Name: "question", Type: discordgo.ApplicationCommandOptionString, Value: "GPU", Focused: true},
-				}},
-			})
-			if r := e.reply(t, in); r.Type != discordgo.InteractionApplicationCommandAutocompleteResult || len(r.Data.Choices) != 0 {
+			if r := e.reply(t, e.autocomplete("", "GPU")); r.Type != discordgo.InteractionApplicationCommandAutocompleteResult || len(r.Data.Choices) != 0 {
 				t.Errorf("got %+v", r)
 			}
 		})
@@ -1195,13 +1185,8 @@ func TestGatewayHandlerPanics(t *testing.T) {
 		t.Errorf("/ask: %q, flags %d; want a private apology", r.Data.text(), r.Data.Flags)
 	}
 
-	r = e.reply(t, e.srv.DispatchInteraction(&discordgo.Interaction{
-		Type: discordgo.InteractionApplicationCommandAutocomplete, GuildID: gwGuild, ChannelID: gwChannel, Locale: "en-US",
-		Data: discordgo.ApplicationCommandInteractionData{Name: "ask", Options: []*discordgo.ApplicationCommandInteractionDataOption{
-			{Name: "question", Type: discordgo.ApplicationCommandOptionString, Value: "gpu", Focused: true},
-		}},
-	}))
-	if r.Type != discordgo.InteractionApplicationCommandAutocompleteResult || r.Data.Choices == nil || len(r.Data.Choices) != 0 {
+	r = e.reply(t, e.autocomplete("en-US", "gpu"))
+	if r.Type != discordgo.InteractionApplicationCommandAutocompleteResult || len(r.Data.Choices) != 0 {
 		t.Errorf("autocomplete: type %d, choices %v; want an empty list", r.Type, r.Data.Choices)
 	}
 

@@ -125,6 +125,24 @@ func checkEmbed(t testing.TB, e *discordgo.MessageEmbed) {
 	}
 }
 
+// checkChoices checks an autocomplete result: a list of choices, as
+// Discord requires even when empty, within Discord's limits.
+func checkChoices(t testing.TB, m *wireMessage) {
+	t.Helper()
+	if m == nil || m.Choices == nil {
+		t.Fatalf("no choices list: %+v", m)
+	}
+	if len(m.Choices) > 25 {
+		t.Errorf("%d choices", len(m.Choices))
+	}
+	for _, c := range m.Choices {
+		v, ok := c.Value.(string)
+		if n := utf8.RuneCountInString(c.Name); n == 0 || n > 100 || !ok || utf8.RuneCountInString(v) > 100 {
+			t.Errorf("choice %q = %v out of Discord's limits", c.Name, c.Value)
+		}
+	}
+}
+
 // waitSent waits for the request to srv that match picks, a message the bot
 // sends (a channel message or a webhook edit), and checks the message.
 func waitSent(t testing.TB, srv *discordtest.Server, match func(discordtest.Request) bool) wireMessage {
