@@ -614,17 +614,21 @@ func TestRawGatewayProtocol(t *testing.T) {
 		t.Fatalf("READY: binary %v %+v", binary, p)
 	}
 	var ready struct {
-		SessionID  string `json:"session_id"`
-		ResumeURL  string `json:"resume_gateway_url"`
-		Shard      []int  `json:"shard"`
-		V          int    `json:"v"`
-		User       struct{ ID string }
-		Applicaton struct {
+		SessionID   string `json:"session_id"`
+		ResumeURL   string `json:"resume_gateway_url"`
+		Shard       []int  `json:"shard"`
+		V           int    `json:"v"`
+		User        struct{ ID string }
+		Application struct {
 			ID string `json:"id"`
 		} `json:"application"`
 	}
-	json.Unmarshal(p.D, &ready)
-	if ready.SessionID == "" || ready.ResumeURL != srv.GatewayURL() || len(ready.Shard) != 2 || ready.V != 9 {
+	if err := json.Unmarshal(p.D, &ready); err != nil {
+		t.Fatalf("READY %s: %v", p.D, err)
+	}
+	o := srv.Options()
+	if ready.SessionID == "" || ready.ResumeURL != srv.GatewayURL() || len(ready.Shard) != 2 || ready.V != 9 ||
+		ready.User.ID != o.BotUserID || ready.Application.ID != o.AppID {
 		t.Errorf("READY %s", p.D)
 	}
 	c.send(map[string]any{"op": 1, "d": 1})
