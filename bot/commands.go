@@ -84,6 +84,16 @@ func (b *Bot) Commands() []*discordgo.ApplicationCommand {
 }
 
 // components maps the first part of a button's custom ID to its handler.
+// command is the command named name in the table, or nil.
+func (b *Bot) command(name string) *command {
+	for i := range b.commands {
+		if b.commands[i].def.Name == name {
+			return &b.commands[i]
+		}
+	}
+	return nil
+}
+
 func (b *Bot) component(kind string) func(ctx context.Context, r *request, args []string) (reply, error) {
 	switch kind {
 	case "more":

@@ -99,10 +99,8 @@ func (b *Bot) dispatch(ctx context.Context, r *request) (reply, error) {
 	case discordgo.InteractionApplicationCommand:
 		d := i.ApplicationCommandData()
 		r.lang = index.LangFor(r.locale, optionString(d.Options, "question"))
-		for _, c := range b.commands {
-			if c.def.Name == d.Name {
-				return c.handle(ctx, r)
-			}
+		if c := b.command(d.Name); c != nil {
+			return c.handle(ctx, r)
 		}
 		return reply{}, &userError{msg: textsFor(r.lang).Expired, outcome: outcomeInvalid}
 	case discordgo.InteractionMessageComponent:
@@ -333,16 +331,13 @@ func (b *Bot) interactionName(i *discordgo.Interaction) string {
 		return "ping"
 	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
 		name := i.ApplicationCommandData().Name
-		for _, c := range b.commands {
-			if c.def.Name != name {
-				continue
-			}
-			if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
-				return name + "-autocomplete"
-			}
-			return name
+		switch {
+		case b.command(name) == nil:
+			return "unknown"
+		case i.Type == discordgo.InteractionApplicationCommandAutocomplete:
+			return name + "-autocomplete"
 		}
-		return "unknown"
+		return name
 	case discordgo.InteractionMessageComponent:
 		kind, _, _ := strings.Cut(i.MessageComponentData().CustomID, ":")
 		if b.component(kind) != nil {
