@@ -128,16 +128,10 @@ type Gateway struct {
 	closeErr   error
 	appID      string
 	botUserID  string
-	registered int // regNone, regRunning, regDone
+	registered bool // registration running or done; false again after a failure
 	failed     chan struct{}
 	failErr    error
 }
-
-const (
-	regNone = iota
-	regRunning
-	regDone
-)
 
 // NewGateway returns a Gateway for b; Open connects it.
 func NewGateway(b *Bot, cfg GatewayConfig) (*Gateway, error) {
@@ -344,9 +338,9 @@ func (g *Gateway) onReady(_ *discordgo.Session, r *discordgo.Ready) {
 	}
 	// Commands are registered once per process: a reconnect that
 	// identifies anew must not overwrite them again.
-	register := g.register && g.registered == regNone
+	register := g.register && !g.registered
 	if register {
-		g.registered = regRunning
+		g.registered = true
 		g.bg.Add(1)
 	}
 	app, user := g.appID, g.botUserID
@@ -451,11 +445,13 @@ func (g *Gateway) reconnect() error {
 
 func (g *Gateway) registerCommands(appID string) {
 	defer g.bg.Done()
-	state := regNone
+	done := false
 	defer func() {
-		g.mu.Lock()
-		g.registered = state
-		g.mu.Unlock()
+		if !done {
+			g.mu.Lock()
+			g.registered = false
+			g.mu.Unlock()
+		}
 	}()
 	if appID == "" {
 		g.log.Error("cannot register commands: no application ID")
@@ -471,7 +467,7 @@ func (g *Gateway) registerCommands(appID string) {
 		g.log.Error("register commands", "scope", scope, "err", redact(err))
 		return
 	}
-	state = regDone
+	done = true
 	g.log.Info("commands registered", "scope", scope, "count", len(cmds))
 }
 

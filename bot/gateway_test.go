@@ -1199,3 +1199,35 @@ func TestGatewayHandlerPanics(t *testing.T) {
 		t.Errorf("mention: %q, want an apology", m.text())
 	}
 }
+
+// TestGatewayRegistrationRetries: when registering the commands fails, the
+// next READY (a new session) registers them again. (That a READY after a
+// registration that worked leaves the commands alone is checked by
+// TestGatewayResilience.)
+func TestGatewayRegistrationRetries(t *testing.T) {
+	t.Parallel()
+	e := startGateway(t, gwSetup{noOpen: true})
+	route := "/applications/{app}/guilds/" + gwGuild + "/commands"
+	e.srv.FailOnce("PUT", route, http.StatusForbidden, 50001, "Missing Access")
+	if err := e.gw.Open(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
+	puts := func() (statuses []int) {
+		for _, r := range e.srv.Requests() {
+			if r.Method == "PUT" {
+				statuses = append(statuses, r.Status)
+			}
+		}
+		return statuses
+	}
+	waitUntil(t, "a failed registration", func() bool {
+		return len(puts()) == 1 && strings.Contains(e.logs.String(), "register commands")
+	})
+	if err := e.srv.SendInvalidSession(false); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "registration after the new READY", func() bool { return len(puts()) >= 2 })
+	if got := puts(); !slices.Equal(got, []int{http.StatusForbidden, http.StatusOK}) {
+		t.Errorf("PUT statuses %v, want [403 200]", got)
+	}
+}
