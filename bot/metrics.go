@@ -104,26 +104,5 @@ func (m *PrometheusMetrics) Reconnect() { m.reconnects.Inc() }
 
 // HTTPRequest counts one HTTP request by route and status code.
 func (m *PrometheusMetrics) HTTPRequest(route string, code int) {
-	m.requests.WithLabelValues(route, statusLabel(code)).Inc()
-}
-
-// statusLabel avoids strconv for the codes the endpoint answers with.
-func statusLabel(code int) string {
-	switch code {
-	case 200:
-		return "200"
-	case 400:
-		return "400"
-	case 401:
-		return "401"
-	case 404:
-		return "404"
-	case 405:
-		return "405"
-	case 413:
-		return "413"
-	case 503:
-		return "503"
-	}
-	return strconv.Itoa(code)
+	m.requests.WithLabelValues(route, strconv.Itoa(code)).Inc()
 }
