@@ -225,8 +225,7 @@ func TestServeConfig(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			args := append([]string{"interviewbot", "serve", "-addr", "127.0.0.1:0"}, tc.args...)
-			err := run(context.Background(), args, func(k string) string { return tc.env[k] }, strings.NewReader(""), io.Discard, io.Discard)
+			_, _, err := runCLI(t, tc.env, "", append([]string{"serve", "-addr", "127.0.0.1:0"}, tc.args...)...)
 			if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), tc.hint) {
 				t.Errorf("got %v (exit %d), want a usage error mentioning %q", err, exitCode(err), tc.hint)
 			}
@@ -238,8 +237,7 @@ func TestServeConfig(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer ln.Close()
-		err = run(context.Background(), []string{"interviewbot", "serve", "-addr", ln.Addr().String()},
-			func(k string) string { return map[string]string{"DISCORD_PUBLIC_KEY": key}[k] }, strings.NewReader(""), io.Discard, io.Discard)
+		_, _, err = runCLI(t, map[string]string{"DISCORD_PUBLIC_KEY": key}, "", "serve", "-addr", ln.Addr().String())
 		if err == nil || exitCode(err) != 1 || !strings.Contains(err.Error(), "listen") {
 			t.Errorf("got %v, want a listen error", err)
 		}
@@ -264,13 +262,12 @@ func TestRegister(t *testing.T) {
 			for k, v := range tc.env {
 				env[k] = v
 			}
-			var out bytes.Buffer
-			err := run(context.Background(), []string{"interviewbot", "register"}, func(k string) string { return env[k] }, nil, &out, io.Discard)
+			out, _, err := runCLI(t, env, "", "register")
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !strings.Contains(out.String(), "registered 4 commands "+tc.wantOut+": /ask /quote /topics /about") {
-				t.Errorf("printed %q", out.String())
+			if !strings.Contains(out, "registered 4 commands "+tc.wantOut+": /ask /quote /topics /about") {
+				t.Errorf("printed %q", out)
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
@@ -287,7 +284,7 @@ func TestRegister(t *testing.T) {
 		})
 	}
 	t.Run("no token", func(t *testing.T) {
-		err := run(context.Background(), []string{"interviewbot", "register"}, func(string) string { return "" }, nil, io.Discard, io.Discard)
+		_, _, err := runCLI(t, nil, "", "register")
 		if exitCode(err) != 2 || !strings.Contains(err.Error(), "DISCORD_TOKEN") {
 			t.Errorf("got %v, want a usage error about DISCORD_TOKEN", err)
 		}
@@ -296,7 +293,7 @@ func TestRegister(t *testing.T) {
 		discord := discordtest.NewServer(t, discordtest.Options{Token: serveToken})
 		discord.FailOnce("PUT", "/applications/{app}/commands", http.StatusForbidden, 50001, "Missing Access")
 		env := map[string]string{"DISCORD_TOKEN": serveToken, "DISCORD_API_URL": discord.APIURL()}
-		err := run(context.Background(), []string{"interviewbot", "register"}, func(k string) string { return env[k] }, nil, io.Discard, io.Discard)
+		_, _, err := runCLI(t, env, "", "register")
 		if err == nil || exitCode(err) != 1 || strings.Contains(err.Error(), serveToken) {
 			t.Errorf("got %v, want a failure that does not show the token", err)
 		}
@@ -320,12 +317,7 @@ func TestHealthcheck(t *testing.T) {
 		<-r.Context().Done()
 	}))
 	defer hanging.Close()
-	closed, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closedAddr := closed.Addr().String()
-	closed.Close()
+	closedAddr := freeAddr(t)
 	_, healthyPort, _ := net.SplitHostPort(strings.TrimPrefix(healthy.URL, "http://"))
 
 	tests := []struct {
@@ -345,7 +337,7 @@ func TestHealthcheck(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			start := time.Now()
-			err := run(context.Background(), append([]string{"interviewbot", "healthcheck"}, tc.args...), func(k string) string { return tc.env[k] }, nil, io.Discard, io.Discard)
+			_, _, err := runCLI(t, tc.env, "", append([]string{"healthcheck"}, tc.args...)...)
 			got := 0
 			if err != nil {
 				got = exitCode(err)
