@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bwmarrin/discordgo"
-
 	"github.com/interviewbot/interviewbot/bot/discordtest"
 )
 
@@ -60,30 +58,9 @@ func TestContainerGateway(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	if err := discord.WaitReady(ctx); err != nil {
-		t.Fatalf("the container did not connect: %v", err)
-	}
-	if _, err := discord.WaitRequest(ctx, discordtest.Match("PUT", "/applications/{app}/guilds/"+gatewayGuild+"/commands")); err != nil {
-		t.Fatalf("no command registration: %v", err)
-	}
-	in := discord.DispatchInteraction(&discordgo.Interaction{
-		Type: discordgo.InteractionApplicationCommand, GuildID: gatewayGuild, ChannelID: "1300000000000000002", Locale: discordgo.ChineseTW,
-		Data: discordgo.ApplicationCommandInteractionData{Name: "ask", Options: []*discordgo.ApplicationCommandInteractionDataOption{
-			{Name: "question", Type: discordgo.ApplicationCommandOptionString, Value: "Hyperion 的規模有多大?"},
-		}},
-	})
-	req, err := discord.WaitRequest(ctx, discordtest.Match("POST", "/interactions/"+in.ID+"/"+in.Token+"/callback"))
-	if err != nil {
-		t.Fatalf("no answer to /ask: %v", err)
-	}
-	var cb struct {
-		Type int `json:"type"`
-		Data struct {
-			Embeds []*discordgo.MessageEmbed `json:"embeds"`
-		} `json:"data"`
-	}
-	if err := req.Decode(&cb); err != nil || cb.Type != 4 || len(cb.Data.Embeds) != 1 || !strings.Contains(cb.Data.Embeds[0].Description, "Hyperion") {
-		t.Fatalf("callback %s (%v)", req.JSON, err)
+	req, cb := askOverGateway(ctx, t, discord, "Hyperion 的規模有多大?")
+	if cb.Type != 4 || len(cb.Data.Embeds) != 1 || !strings.Contains(cb.Data.Embeds[0].Description, "Hyperion") {
+		t.Fatalf("callback %s", req.JSON)
 	}
 	if code, body := serveGet(t, "http://"+addr+"/healthz"); code != 200 {
 		t.Errorf("GET /healthz = %d %q", code, body)

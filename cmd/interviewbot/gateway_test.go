@@ -20,13 +20,52 @@ import (
 
 const gatewayGuild = "1300000000000000001"
 
+// gatewayCallback is the part of an interaction callback the tests read.
+type gatewayCallback struct {
+	Type int `json:"type"`
+	Data struct {
+		Embeds          []*discordgo.MessageEmbed `json:"embeds"`
+		AllowedMentions *struct {
+			Parse []string `json:"parse"`
+		} `json:"allowed_mentions"`
+	} `json:"data"`
+}
+
+// askOverGateway waits until the bot is connected to discord and has
+// registered its commands in gatewayGuild, asks question with /ask in zh-TW
+// and returns the bot's callback.
+func askOverGateway(ctx context.Context, t *testing.T, discord *discordtest.Server, question string) (discordtest.Request, gatewayCallback) {
+	t.Helper()
+	if err := discord.WaitReady(ctx); err != nil {
+		t.Fatalf("the bot did not connect: %v", err)
+	}
+	if _, err := discord.WaitRequest(ctx, discordtest.Match("PUT", "/applications/{app}/guilds/"+gatewayGuild+"/commands")); err != nil {
+		t.Fatalf("no command registration: %v", err)
+	}
+	in := discord.DispatchInteraction(&discordgo.Interaction{
+		Type: discordgo.InteractionApplicationCommand, GuildID: gatewayGuild, ChannelID: "1300000000000000002", Locale: discordgo.ChineseTW,
+		Data: discordgo.ApplicationCommandInteractionData{Name: "ask", Options: []*discordgo.ApplicationCommandInteractionDataOption{
+			{Name: "question", Type: discordgo.ApplicationCommandOptionString, Value: question},
+		}},
+	})
+	req, err := discord.WaitRequest(ctx, discordtest.Match("POST", "/interactions/"+in.ID+"/"+in.Token+"/callback"))
+	if err != nil {
+		t.Fatalf("no answer to /ask: %v", err)
+	}
+	var cb gatewayCallback
+	if err := req.Decode(&cb); err != nil {
+		t.Fatalf("callback %s: %v", req.JSON, err)
+	}
+	return req, cb
+}
+
 // TestRunGateway runs the whole program as main does, against the fake
 // Discord, answers an /ask through the gateway, checks the HTTP side, and
 // cancels it (as SIGTERM does) to prove it stops cleanly and quickly.
 func TestRunGateway(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{{"interviewbot"}, {"interviewbot", "run"}} {
-		t.Run(strings.Join(args, " "), func(t *testing.T) {
+	for _, args := range [][]string{{}, {"run"}} {
+		t.Run(strings.Join(append([]string{"interviewbot"}, args...), " "), func(t *testing.T) {
 			t.Parallel()
 			discord := discordtest.NewServer(t, discordtest.Options{Token: serveToken, GuildIDs: []string{gatewayGuild}})
 			env := map[string]string{
@@ -38,64 +77,13 @@ func TestRunGateway(t *testing.T) {
 				"LOG_LEVEL":        "debug",
 			}
 			logs := newServeLog(t)
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			// done is closed when run returns, with its result in runErr.
-			done := make(chan struct{})
-			var runErr error
-			go func() {
-				defer close(done)
-				runErr = run(ctx, args, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, logs)
-			}()
-			// Stop the bot before the fake closes, whatever happens below.
-			t.Cleanup(func() {
-				cancel()
-				select {
-				case <-done:
-				case <-time.After(15 * time.Second):
-					t.Error("run did not return")
-				}
-			})
-			var base string
-			select {
-			case addr := <-logs.addrs:
-				base = "http://" + addr
-			case <-done:
-				t.Fatalf("run stopped: %v\n%s", runErr, logs)
-			case <-time.After(30 * time.Second):
-				t.Fatalf("run did not start listening\n%s", logs)
-			}
-			wait, stop := context.WithTimeout(ctx, 30*time.Second)
-			defer stop()
-			if err := discord.WaitReady(wait); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := discord.WaitRequest(wait, discordtest.Match("PUT", "/applications/{app}/guilds/"+gatewayGuild+"/commands")); err != nil {
-				t.Fatal(err)
-			}
-
-			in := discord.DispatchInteraction(&discordgo.Interaction{
-				Type: discordgo.InteractionApplicationCommand, GuildID: gatewayGuild, ChannelID: "1300000000000000002", Locale: discordgo.ChineseTW,
-				Data: discordgo.ApplicationCommandInteractionData{Name: "ask", Options: []*discordgo.ApplicationCommandInteractionDataOption{
-					{Name: "question", Type: discordgo.ApplicationCommandOptionString, Value: "研究員為什麼在乎算力?"},
-				}},
-			})
-			req, err := discord.WaitRequest(wait, discordtest.Match("POST", "/interactions/"+in.ID+"/"+in.Token+"/callback"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var cb struct {
-				Type int `json:"type"`
-				Data struct {
-					Embeds          []*discordgo.MessageEmbed `json:"embeds"`
-					AllowedMentions *struct {
-						Parse []string `json:"parse"`
-					} `json:"allowed_mentions"`
-				} `json:"data"`
-			}
-			if err := req.Decode(&cb); err != nil || req.Status != 204 || cb.Type != 4 || len(cb.Data.Embeds) != 1 ||
+			base, stop := startRun(t, env, logs, args...)
+			wait, cancelWait := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancelWait()
+			req, cb := askOverGateway(wait, t, discord, "研究員為什麼在乎算力?")
+			if req.Status != 204 || cb.Type != 4 || len(cb.Data.Embeds) != 1 ||
 				cb.Data.AllowedMentions == nil || cb.Data.AllowedMentions.Parse == nil {
-				t.Fatalf("callback %d %s (%v)", req.Status, req.JSON, err)
+				t.Fatalf("callback %d %s", req.Status, req.JSON)
 			}
 
 			for _, c := range []struct{ path, want string }{
@@ -110,14 +98,8 @@ func TestRunGateway(t *testing.T) {
 			}
 
 			start := time.Now()
-			cancel()
-			select {
-			case <-done:
-				if runErr != nil {
-					t.Errorf("run returned %v after a clean shutdown", runErr)
-				}
-			case <-time.After(10 * time.Second):
-				t.Fatal("run did not shut down")
+			if err := stop(); err != nil {
+				t.Errorf("run returned %v after a clean shutdown", err)
 			}
 			if took := time.Since(start); took > 5*time.Second {
 				t.Errorf("shutdown took %v", took)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
@@ -74,9 +73,7 @@ func TestLoad(t *testing.T) {
 	delete(env, "REGISTER_COMMANDS")
 	logs := newServeLog(t)
 	logs.discard = true // one line per interaction: keep none, as a log shipper would
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	base, done := startServe(ctx, t, env, logs)
+	base, stop := startRun(t, env, logs, "serve", "-addr", "127.0.0.1:0")
 
 	// Signed requests to cycle through, each from its own member: a
 	// member comes round again only every few seconds, within the
@@ -129,8 +126,7 @@ func TestLoad(t *testing.T) {
 		t.Errorf("heap grew from %.1f to %.1f MiB", mib(baseHeap), mib(heap))
 	}
 
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Errorf("serve: %v", err)
 	}
 }

@@ -108,9 +108,7 @@ func TestServe(t *testing.T) {
 	discord := discordtest.NewServer(t, discordtest.Options{Token: serveToken})
 	env := serveEnv(pub, discord)
 	logs := newServeLog(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	base, done := startServe(ctx, t, env, logs)
+	base, stop := startRun(t, env, logs, "serve", "-addr", "127.0.0.1:0")
 
 	ask := `{"id":"1400000000000000001","application_id":"` + discordtest.DefaultAppID + `","type":2,"token":"tok","version":1,"locale":"en-US",` +
 		`"member":{"user":{"id":"1200000000000000001","username":"tester"}},` +
@@ -139,7 +137,7 @@ func TestServe(t *testing.T) {
 			`interviewbot_questions_total{command="ask",locale="en-US",outcome="answered"} 1`},
 		{"healthcheck command", func(t *testing.T) (int, string) {
 			var out bytes.Buffer
-			err := run(ctx, []string{"interviewbot", "healthcheck", "-url", base + "/healthz"}, func(string) string { return "" }, nil, &out, io.Discard)
+			err := run(context.Background(), []string{"interviewbot", "healthcheck", "-url", base + "/healthz"}, func(string) string { return "" }, nil, &out, io.Discard)
 			if err != nil {
 				return exitCode(err), err.Error()
 			}
@@ -166,14 +164,8 @@ func TestServe(t *testing.T) {
 		}
 	})
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve returned %v after a clean shutdown", err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not shut down")
+	if err := stop(); err != nil {
+		t.Fatalf("serve returned %v after a clean shutdown", err)
 	}
 	for _, want := range []string{`"msg":"http shutting down"`, `"msg":"http stopped"`, `"msg":"commands registered"`} {
 		if !strings.Contains(logs.String(), want) {
@@ -379,22 +371,39 @@ func TestHealthURL(t *testing.T) {
 	}
 }
 
-// startServe runs the whole program as `interviewbot serve -addr 127.0.0.1:0`
-// and returns its base URL, once it listens, and the channel that gets
-// run's result when ctx is cancelled.
-func startServe(ctx context.Context, t *testing.T, env map[string]string, logs *serveLog) (string, <-chan error) {
+// startRun runs the whole program as main does, with args after the
+// program name, and returns its base URL once it listens, and stop, which
+// cancels it (as SIGTERM does) and returns run's result. stop also runs at
+// cleanup: before the fake Discord closes, when that was made first.
+func startRun(t *testing.T, env map[string]string, logs *serveLog, args ...string) (base string, stop func() error) {
 	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"interviewbot", "serve", "-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, logs)
+		done <- run(ctx, append([]string{"interviewbot"}, args...), func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, logs)
 	}()
+	var once sync.Once
+	var result error
+	stop = func() error {
+		once.Do(func() {
+			cancel()
+			select {
+			case result = <-done:
+			case <-time.After(15 * time.Second):
+				result = errors.New("run did not return within 15 s of its cancellation")
+			}
+		})
+		return result
+	}
+	t.Cleanup(func() { stop() })
 	select {
 	case addr := <-logs.addrs:
-		return "http://" + addr, done
+		return "http://" + addr, stop
 	case err := <-done:
-		t.Fatalf("serve stopped: %v\n%s", err, logs)
+		done <- err // for stop
+		t.Fatalf("%s stopped: %v\n%s", args, err, logs)
 	case <-time.After(30 * time.Second):
-		t.Fatalf("serve did not start listening\n%s", logs)
+		t.Fatalf("%s did not start listening\n%s", args, logs)
 	}
 	return "", nil
 }
