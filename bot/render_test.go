@@ -26,10 +26,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // marked, as the index would.
 func renderHit(t *testing.T, a *data.Article, id string, zh, en []string) index.Hit {
 	t.Helper()
-	p, ok := a.ByID(id)
-	if !ok {
-		t.Fatalf("no passage %s", id)
-	}
+	p := passage(t, a, id)
 	h := index.Hit{Passage: p, Score: 1, Coverage: 0.5}
 	spans := func(text string, words []string) []index.Span {
 		var out []index.Span
@@ -158,18 +155,10 @@ func checkView(t *testing.T, v view) {
 		t.Error("nothing to show")
 	}
 	for _, e := range v.Embeds {
-		if n := embedLen(e); n > maxEmbedTotal {
-			t.Errorf("embed: %d characters in all", n)
-		}
-		if n := utf8.RuneCountInString(e.Description); n > maxDescription {
-			t.Errorf("description: %d characters", n)
-		}
-		if n := utf8.RuneCountInString(e.Title); n > maxTitle {
-			t.Errorf("title: %d characters", n)
-		}
+		checkEmbedLimits(t, e)
 		for _, f := range e.Fields {
-			if n := utf8.RuneCountInString(f.Value); n > maxFieldValue || n == 0 {
-				t.Errorf("field %q: %d characters", f.Name, n)
+			if f.Value == "" {
+				t.Errorf("field %q is empty", f.Name)
 			}
 		}
 	}
@@ -260,6 +249,26 @@ func TestEscape(t *testing.T) {
 	}
 }
 
+// checkEmbedLimits checks e against Discord's limits, in characters.
+func checkEmbedLimits(t *testing.T, e *discordgo.MessageEmbed) {
+	t.Helper()
+	runes := utf8.RuneCountInString
+	if runes(e.Title) > maxTitle || runes(e.Description) > maxDescription || embedLen(e) > maxEmbedTotal {
+		t.Errorf("title %d, description %d, total %d characters", runes(e.Title), runes(e.Description), embedLen(e))
+	}
+	for _, f := range e.Fields {
+		if runes(f.Name) > maxFieldName || runes(f.Value) > maxFieldValue {
+			t.Errorf("field: name %d, value %d characters", runes(f.Name), runes(f.Value))
+		}
+	}
+	if e.Footer != nil && runes(e.Footer.Text) > maxFooter {
+		t.Errorf("footer %d characters", runes(e.Footer.Text))
+	}
+	if e.Author != nil && runes(e.Author.Name) > maxTitle {
+		t.Errorf("author %d characters", runes(e.Author.Name))
+	}
+}
+
 func TestFitEmbed(t *testing.T) {
 	zh := func(n int) string { return strings.Repeat("算", n) }
 	field := func(name, value string) *discordgo.MessageEmbedField {
@@ -286,21 +295,7 @@ func TestFitEmbed(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			desc := tt.e.Description
 			e := fitEmbed(tt.e)
-			runes := utf8.RuneCountInString
-			if runes(e.Title) > maxTitle || runes(e.Description) > maxDescription || embedLen(e) > maxEmbedTotal {
-				t.Errorf("title %d, description %d, total %d characters", runes(e.Title), runes(e.Description), embedLen(e))
-			}
-			for _, f := range e.Fields {
-				if runes(f.Name) > maxFieldName || runes(f.Value) > maxFieldValue {
-					t.Errorf("field: name %d, value %d characters", runes(f.Name), runes(f.Value))
-				}
-			}
-			if e.Footer != nil && runes(e.Footer.Text) > maxFooter {
-				t.Errorf("footer %d characters", runes(e.Footer.Text))
-			}
-			if e.Author != nil && runes(e.Author.Name) > maxTitle {
-				t.Errorf("author %d characters", runes(e.Author.Name))
-			}
+			checkEmbedLimits(t, e)
 			if (e.Description == desc) != tt.keep {
 				t.Errorf("description kept = %v, want %v", e.Description == desc, tt.keep)
 			}
