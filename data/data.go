@@ -112,6 +112,12 @@ func (a *Article) ByID(id string) (*Passage, bool) {
 	return &a.Passages[i], true
 }
 
+// Index returns the 0-based index of the passage with the given id.
+func (a *Article) Index(id string) (int, bool) {
+	i, ok := a.byID[id]
+	return i, ok
+}
+
 // At returns the passage at a 1-based position.
 func (a *Article) At(pos int) (*Passage, bool) {
 	if pos < 1 || pos > len(a.Passages) {

@@ -17,8 +17,8 @@ type resultCache struct {
 }
 
 type cacheKey struct {
-	question      string
-	limit, offset int
+	question string
+	limit    int
 }
 
 type cacheEntry struct {

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -38,9 +39,58 @@ func (ix *Index) newMarks(a *data.Article) []passageMarks {
 	return out
 }
 
-func (ix *Index) highlight(p parsed, ps *data.Passage) (text, english []Span) {
-	m := ix.marks[ps.Position-1]
-	return pick(m.text, p.zhTerms), pick(m.english, p.enTerms)
+func (ix *Index) highlight(q *question, p *data.Passage) (text, english []Span) {
+	m := ix.marks[p.Position-1]
+	return pick(m.text, q.zhMarks), pick(m.english, q.enMarks)
+}
+
+// synonymMarks are, for each synonym group, the terms of all its words as
+// a passage's original text has them: a question that says 算力 marks GPU,
+// one that says 超级智能 marks the whole of 超級智慧.
+type synonymMarks struct {
+	zh, en []groupMarks
+}
+
+type groupMarks struct {
+	canonical string
+	terms     []string
+}
+
+func (ix *Index) newSynonymMarks() synonymMarks {
+	var sm synonymMarks
+	for _, g := range zhGroups {
+		gm := groupMarks{canonical: g[0]}
+		for _, w := range g {
+			for _, t := range ix.zh.Analyze([]byte(canonicalZH(w))) {
+				if t.Type != analysis.Single {
+					gm.terms = append(gm.terms, string(t.Term))
+				}
+			}
+		}
+		sm.zh = append(sm.zh, gm)
+	}
+	for _, g := range enGroups {
+		gm := groupMarks{canonical: g[0]}
+		for _, w := range g {
+			for _, t := range ix.en.Analyze([]byte(w)) {
+				gm.terms = append(gm.terms, string(t.Term))
+			}
+		}
+		sm.en = append(sm.en, gm)
+	}
+	return sm
+}
+
+// marks returns terms, plus the terms of every group whose canonical word
+// text, folded, contains.
+func marks(terms []string, groups []groupMarks, text string) []string {
+	out := terms
+	for _, g := range groups {
+		if contains(text, g.canonical) {
+			out = append(out[:len(out):len(out)], g.terms...)
+		}
+	}
+	return out
 }
 
 func (ix *Index) markableZH(original string) []markable {
@@ -59,7 +109,7 @@ func (ix *Index) markableZH(original string) []markable {
 		b.WriteString(f)
 	}
 	offsets = append(offsets, len(original))
-	return markables(ix.zh.Analyze([]byte(b.String())), func(s Span) Span {
+	return markables(zhAnalyzer{}.Analyze([]byte(b.String())), func(s Span) Span {
 		return Span{offsets[min(s.Start, len(offsets)-1)], offsets[min(s.End, len(offsets)-1)]}
 	})
 }
@@ -84,10 +134,10 @@ func markables(toks analysis.TokenStream, remap func(Span) Span) []markable {
 }
 
 // pick returns the merged spans of the tokens whose terms are wanted.
-func pick(ms []markable, want map[string]bool) []Span {
+func pick(ms []markable, want []string) []Span {
 	var spans []Span
 	for _, m := range ms {
-		if want[m.term] {
+		if slices.Contains(want, m.term) {
 			spans = append(spans, m.span)
 		}
 	}

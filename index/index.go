@@ -1,27 +1,33 @@
 // Package index finds the passages of the interview that answer a question,
-// in Traditional Chinese, Simplified Chinese or English, or says that the
-// interview has no good answer. It builds a bleve v2 index in memory from the
-// embedded passages at start-up.
+// in Traditional Chinese, Simplified Chinese or English, and decides whether
+// they do: it answers, shows the closest passage with a caveat, says the
+// interview has no answer, or recognises small talk. It builds a bleve v2
+// index in memory from the embedded passages at start-up.
 //
-// How it works, and why (figures are from the tuning and dev sets, see
+// How it works, and why (figures are from the question sets, see
 // quality_test.go):
 //   - Chinese is folded to one canonical form, mainland Simplified
-//     (zhconv.Mainland), in the index and in the query, so 資料中心, 數據中心 and
-//     数据中心 are one word. Then overlapping bigrams plus unigrams.
-//   - English questions meet the English rendering of every passage, stemmed
-//     by bleve's en analyzer; Latin words in Chinese questions (GPU, Hyperion,
-//     Llama) meet both sides.
+//     (zhconv.Mainland), in the index and in the question, so 資料中心,
+//     數據中心 and 数据中心 are one word; then overlapping bigrams plus single
+//     characters (analysis.go).
+//   - English questions meet the English rendering of every passage,
+//     stemmed; Latin words in Chinese questions (GPU, Hyperion, Llama) meet
+//     both sides.
 //   - Every passage also carries search aids written from its own content:
-//     keywords and the questions it answers, in both languages. They weigh
-//     less than the text itself but bridge paraphrases.
-//   - Answers inherit, with a low weight, the host question they answer.
-//   - A small expansion table maps nicknames and everyday synonyms that
-//     bigrams cannot (小扎 → 扎克伯格, Zuck → Zuckerberg); see expand.go.
-//   - The host's lines rank below answers, the editor's summary below the
-//     interview, and a question about how the interview opened or ended
-//     lifts its first or last turns (place.go).
-//   - Scoring is bleve's BM25. Whether to answer at all is decided by how much
-//     of the question the best passage covers (confidence.go), not by the raw
+//     keywords and the questions it answers, in both languages, and the
+//     host's question it answers (fields.go).
+//   - Nicknames and everyday synonyms are folded to one word (小扎 →
+//     扎克伯格, salary → pay; groups.go); words of asking and filler are
+//     dropped (lexicon.go); misspelt names are corrected against the
+//     index's own vocabulary (spelling.go).
+//   - A question is analysed once and asks bleve for its rarest known terms
+//     in one term query each; bleve scores with BM25. The host's lines rank
+//     below answers, the editor's summary below the interview, and a
+//     question about how the interview opened or ended lifts its first or
+//     last turns (place.go).
+//   - Whether to answer is decided by a small model fitted on questions
+//     written apart from the passages (decide.go), from how much of the
+//     question the best passages cover and how (coverage.go), not by the raw
 //     score, which is not comparable between questions.
 package index
 
@@ -29,58 +35,65 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/interviewbot/interviewbot/data"
-	"github.com/interviewbot/interviewbot/index/zhconv"
 )
 
-// Field boosts, measured on the tuning set.
+// Ranking, measured on the question sets.
 const (
-	boostText = 1.0
-	boostAids = 2.5
-	// The English renderings are one wording of a translation; questions
-	// in English meet the aids' paraphrases more often than the rendering.
-	boostAidsEN  = 5.0
-	boostContext = 0.5
-	boostFuzzy   = 0.3
-	// expansions are guesses at what the asker meant: they rank below the
-	// asker's own words
-	boostExpansion = 0.5
+	// boostEN weighs the English field against the Chinese one: an English
+	// word is worth a Chinese word, which is two characters' worth of terms.
+	boostEN = 1.0
+	// boostFuzzy weighs a spelling correction: a guess at what was meant.
+	boostFuzzy = 0.3
 	// hostWeight scales the host's lines: a question usually wants the
 	// answer, not the host's own question, unless it asks about the host.
 	hostWeight = 0.45
 	// summaryWeight scales the editor's summary, which retells the answers
 	// in fewer words: BM25 favours short passages, the reader the original.
 	summaryWeight = 0.7
-	rerankDepth   = 20
 	// placeWeight lifts the first or last turns of the interview for a
 	// question about how it started or ended.
 	placeWeight = 2.0
-	// maxQueryTerms bounds the Chinese terms one question searches for. A
-	// pasted paragraph makes hundreds, and the search slows with each; the
-	// rarest say the most about which passage is meant.
-	maxQueryTerms = 96
+	// kindWeight lifts the passages that give the kind of answer a question
+	// asks for: a span of years for "when" (qtype.go).
+	kindWeight = 2.5
+	// maxQueryTerms bounds the terms one question searches for in each
+	// language. A pasted paragraph makes hundreds, and the search slows
+	// with each; the rarest say the most about which passage is meant.
+	maxQueryTerms = 32
 )
 
 // Index answers questions about one article. It is safe for concurrent use.
 type Index struct {
 	article *data.Article
 	bleve   bleve.Index
-	zh, en  analysis.Analyzer
-	stats   *termStats
-	suggest *suggester
-	cache   *resultCache
-	marks   []passageMarks
-	// zhFold and enFold fold synonyms for confidence (confidence.go)
+	reader  bleveindex.Index // the same, for its searchers (see match)
+	// matchPools holds bleve's DocumentMatch pools for reuse: a search
+	// that makes its own allocates more in it than in all else.
+	matchPools sync.Pool
+	zh         zhAnalyzer
+	en         analysis.Analyzer
+	stats      *termStats
+	lex        *lexicon
+	asker      *asker
+	// synonyms are what a question's synonyms mark (highlight.go)
+	synonyms synonymMarks
+	suggest  *suggester
+	cache    *resultCache
+	marks    []passageMarks
+	kinds    []qkind // what kinds of answer each passage gives (qtype.go)
+	// zhFold and enFold fold synonyms to one word (groups.go)
 	zhFold, enFold folder
 }
 
@@ -96,7 +109,8 @@ const DefaultCacheSize = 4096
 // Hit is one passage found for a question.
 type Hit struct {
 	Passage *data.Passage
-	// Score is bleve's BM25 score; only comparable within one question.
+	// Score is bleve's BM25 score, re-ranked; only comparable within one
+	// question.
 	Score float64
 	// Coverage is how much of the question this passage covers, 0 to 1.
 	Coverage float64
@@ -108,26 +122,53 @@ type Hit struct {
 // Span is a half-open byte range [Start, End).
 type Span struct{ Start, End int }
 
+// Verdict is what the index makes of a question.
+type Verdict string
+
+// The verdicts.
+const (
+	// Answer: the best passages answer the question.
+	Answer Verdict = "answer"
+	// Unsure: the closest passage may not answer it directly.
+	Unsure Verdict = "unsure"
+	// None: the interview does not cover it.
+	None Verdict = "none"
+	// Chat: small talk or talk about the bot, not a question about the
+	// interview.
+	Chat Verdict = "chat"
+)
+
+// Greeting is the kind of small talk a Chat verdict answers.
+type Greeting int
+
+// The kinds of small talk the bot answers in kind.
+const (
+	OtherTalk Greeting = iota // anything else: who are you, help, lol
+	Hello                     // hi, 你好
+	Thanks                    // thanks, 謝謝
+	Bye                       // bye, 再見
+)
+
 // Result is the answer to one question.
 type Result struct {
 	// Question is the cleaned question that was searched.
 	Question string
-	// Answered is false when the interview has no good answer.
+	Verdict  Verdict
+	// Greeting says what kind of small talk a Chat verdict is.
+	Greeting Greeting
+	// Answered is Verdict == Answer.
 	Answered bool
-	// Confidence is the best hit's coverage, 0 to 1.
+	// Confidence is how likely the best passages answer the question, 0 to 1.
 	Confidence float64
-	// Hits are the best passages, best first. They are present even when
-	// Answered is false (as hints); callers decide whether to show them.
+	// Hits are the best passages, best first. They are present whatever
+	// the verdict (as hints); callers decide whether to show them.
 	Hits []Hit
-	// Total is how many passages matched at all.
-	Total int
 }
 
-// Request asks for Limit hits after skipping Offset.
+// Request asks for the Limit best passages for a question.
 type Request struct {
 	Question string
 	Limit    int
-	Offset   int
 }
 
 // MaxLimit caps how many hits one request may ask for.
@@ -140,52 +181,46 @@ func New(a *data.Article) (*Index, error) {
 
 // NewWithOptions builds the index for an article.
 func NewWithOptions(a *data.Article, opts Options) (*Index, error) {
-	m, err := newMapping()
+	en, err := newENAnalyzer()
 	if err != nil {
-		return nil, fmt.Errorf("index mapping: %w", err)
+		return nil, fmt.Errorf("english analyzer: %w", err)
 	}
 	// NewMemOnly would silently ignore BM25: scorch in memory does not.
-	b, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	b, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
 	ix := &Index{
-		article: a, bleve: b, cache: newResultCache(opts.CacheSize),
+		article: a, bleve: b, en: en, cache: newResultCache(opts.CacheSize),
 		zhFold: newFolder(zhGroups), enFold: newFolder(enGroups),
 	}
-	if ix.zh, ix.en, err = analyzers(m); err != nil {
-		return nil, err
-	}
+	ix.matchPools.New = func() any { return search.NewDocumentMatchPool(64, 0) }
+	ix.lex = newLexicon(en, ix.zhFold, ix.enFold)
+	ix.asker = newAsker()
+	texts := make([]passageText, len(a.Passages))
 	batch := b.NewBatch()
-	docs := make([]map[string]string, len(a.Passages))
 	for i := range a.Passages {
-		docs[i] = document(a, &a.Passages[i])
-		if err := batch.Index(a.Passages[i].ID, docs[i]); err != nil {
-			return nil, fmt.Errorf("index passage %s: %w", a.Passages[i].ID, err)
+		p := &a.Passages[i]
+		texts[i] = ix.passageText(a, p)
+		if err := batch.IndexAdvanced(passageDocument(p.ID, texts[i])); err != nil {
+			return nil, errors.Join(fmt.Errorf("index passage %s: %w", p.ID, err), b.Close())
 		}
 	}
-	// The statistics for confidence analyse the same text again; they need
-	// nothing from bleve, so both run at once.
-	stats := make(chan *termStats, 1)
-	go func() { stats <- newTermStats(ix, docs) }()
-	err = b.Batch(batch)
-	ix.stats = <-stats
-	if err != nil {
-		return nil, fmt.Errorf("index passages: %w", err)
+	if err := b.Batch(batch); err != nil {
+		return nil, errors.Join(fmt.Errorf("index passages: %w", err), b.Close())
 	}
-	if ix.suggest, err = newSuggester(ix); err != nil {
-		return nil, err
+	if ix.reader, err = b.Advanced(); err != nil {
+		return nil, errors.Join(fmt.Errorf("index passages: %w", err), b.Close())
 	}
+	ix.stats = newTermStats(texts)
+	ix.suggest = newSuggester(ix)
 	ix.marks = ix.newMarks(a)
-	return ix, nil
-}
-
-func analyzers(m *mapping.IndexMappingImpl) (zh, en analysis.Analyzer, err error) {
-	zh, en = m.AnalyzerNamed(analyzerZH), m.AnalyzerNamed(analyzerEN)
-	if zh == nil || en == nil {
-		return nil, nil, errors.New("index mapping: analyzers missing")
+	ix.synonyms = ix.newSynonymMarks()
+	ix.kinds = make([]qkind, len(a.Passages))
+	for i := range a.Passages {
+		ix.kinds[i] = passageKinds(&a.Passages[i])
 	}
-	return zh, en, nil
+	return ix, nil
 }
 
 // Close releases the index.
@@ -194,50 +229,26 @@ func (ix *Index) Close() error { return ix.bleve.Close() }
 // Article returns the article the index was built from.
 func (ix *Index) Article() *data.Article { return ix.article }
 
-// document is what bleve indexes for a passage.
-func document(a *data.Article, p *data.Passage) map[string]string {
-	var zhAids, enAids []string
-	zhAids = append(zhAids, p.Keywords.ZH...)
-	zhAids = append(zhAids, p.Questions.ZH...)
-	enAids = append(enAids, p.Keywords.EN...)
-	enAids = append(enAids, p.Questions.EN...)
-	for _, t := range a.Topics {
-		for _, id := range p.Topics {
-			if id == t.ID {
-				zhAids = append(zhAids, t.ZH)
-				enAids = append(enAids, t.EN)
-			}
-		}
-	}
-	doc := map[string]string{
-		fieldZH:     canonicalZH(p.Text),
-		fieldZHAids: canonicalZH(strings.Join(zhAids, "\n")),
-		fieldEN:     p.English,
-		fieldENAids: strings.Join(enAids, "\n"),
-	}
-	if q, ok := a.ByID(p.QuestionID); ok {
-		doc[fieldCtxZH] = canonicalZH(q.Text)
-		doc[fieldCtxEN] = q.English
-	}
-	return doc
-}
-
-// canonicalZH is the one form Chinese text takes inside the index.
-func canonicalZH(s string) string { return zhconv.Mainland(strings.ToLower(s)) }
-
 // Search answers one question.
+//
+// A message of emoji or punctuation only (👍, ???) is small talk: it gets
+// the verdict Chat. A message with nothing at all is ErrEmpty.
 func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	q, err := Clean(req.Question)
+	if errors.Is(err, ErrEmpty) {
+		if s, _ := clean(req.Question); s != "" {
+			return &Result{Question: s, Verdict: Chat, Greeting: greeting(strings.ToLower(s), s)}, nil
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
 	limit := min(max(req.Limit, 1), MaxLimit)
-	offset := min(max(req.Offset, 0), len(ix.article.Passages))
-	key := cacheKey{q, limit, offset}
+	key := cacheKey{q, limit}
 	if res, ok := ix.cache.get(key); ok {
 		return res, nil
 	}
-	res, err := ix.search(ctx, q, limit, offset)
+	res, err := ix.search(ctx, q, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -245,152 +256,152 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	return res, nil
 }
 
-func (ix *Index) search(ctx context.Context, q string, limit, offset int) (*Result, error) {
-	pq := ix.parse(q)
-	// Fetch more than asked for: the host's questions are re-ranked below
-	// the answers, which may lift an answer from beyond the page.
-	sr := bleve.NewSearchRequestOptions(ix.query(pq), max(offset+limit, rerankDepth), 0, false)
-	res, err := ix.bleve.SearchInContext(ctx, sr)
+func (ix *Index) search(ctx context.Context, text string, limit int) (*Result, error) {
+	q := ix.parse(text)
+	hits, f, err := ix.assess(ctx, q, limit)
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, err
 	}
-	out := &Result{Question: q, Total: int(res.Total)}
-	hits := make([]Hit, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		p, ok := ix.article.ByID(h.ID)
-		if !ok {
-			continue
-		}
-		score := h.Score
-		switch {
-		case p.Speaker == data.SpeakerHost && !pq.aboutHost:
-			score *= hostWeight
-		case p.Section == data.Summary:
-			score *= summaryWeight
-		}
-		if pq.place != anywhere && ix.inPlace(p, pq.place) {
-			score *= placeWeight
-		}
-		hits = append(hits, Hit{Passage: p, Score: score})
+	out := &Result{Question: text}
+	out.Verdict, out.Confidence = decide(&f)
+	out.Answered = out.Verdict == Answer
+	if out.Verdict == Chat {
+		out.Greeting = greeting(q.lower, q.zh)
 	}
-	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
-	for rank := range hits {
-		if rank >= offset+limit {
-			break
-		}
-		h := &hits[rank]
-		h.Coverage = ix.stats.coverage(pq, h.Passage.Position-1)
-		// every page's confidence is that of the question: earlier pages'
-		// hits are scored here too
-		if rank < answerDepth {
-			out.Confidence = math.Max(out.Confidence, h.Coverage)
-		}
-		if rank >= offset {
-			h.Text, h.English = ix.highlight(pq, h.Passage)
-			out.Hits = append(out.Hits, *h)
-		}
+	out.Hits = hits[:min(limit, len(hits))]
+	for i := range out.Hits {
+		out.Hits[i].Text, out.Hits[i].English = ix.highlight(q, out.Hits[i].Passage)
 	}
-	out.Answered = len(hits) > 0 && out.Confidence >= ix.stats.threshold(pq)
 	return out, nil
 }
 
-// parsed is a question prepared for both languages.
-type parsed struct {
-	zh, en       string   // canonical Chinese text; English text, lower-cased
-	zhSearch     []string // the Chinese terms to search for
-	zhExp, enExp string   // expansions, searched with a lower weight
-	latin        []string
-	corrections  []correction // likely meant terms for misspelt words
-	// terms of the question as analysed, before expansion: what to mark
-	zhTerms, enTerms map[string]bool
-	// what coverage reads; see prepareCoverage
-	hanRuns    [][]rune
-	latinTerms []string
-	latinNeed  []string   // for each latin term, a "name number" pair it needs
-	latinNear  [][]string // for each latin term, the index's terms within one edit
-	aboutHost  bool       // the question asks about the host
-	place      place      // the question asks about the start or the end
-}
-
-func (ix *Index) parse(q string) parsed {
-	lower := strings.ToLower(q)
-	zh := canonicalZH(q)
-	// The English fields hear only the question's Latin words: Chinese
-	// characters never match there, and each would cost a term search.
-	latin := latinWords(lower)
-	p := parsed{zh: zh, en: strings.Join(latin, " "), latin: latin}
-	// Synonyms folded to their group's first word (小扎 → 扎克伯格).
-	zhFolded, enFolded := ix.zhFold.apply(zh), ix.enFold.apply(lower)
-	// zhGroups[1] and enGroups[1] name the host
-	p.aboutHost = contains(zhFolded, zhGroups[1][0]) || contains(enFolded, enGroups[1][0])
-	p.place = placeOf(zh, lower)
-	p.zhTerms = terms(ix.zh, zh)
-	p.enTerms = terms(ix.en, lower)
-	p.zhSearch = ix.stats.rarest(p.zhTerms, maxQueryTerms)
-	ix.prepareCoverage(&p, zhFolded, enFolded)
-	p.zhExp, p.enExp = expandZH(zh), expandEN(lower)
-	p.corrections = ix.stats.corrections(p)
-	return p
-}
-
-func terms(a analysis.Analyzer, s string) map[string]bool {
-	out := map[string]bool{}
-	for _, t := range a.Analyze([]byte(s)) {
-		out[string(t.Term)] = true
+// assess ranks the passages for q and measures the question against them:
+// the best hits, at least answerDepth of them and limit if more, with their
+// coverage, and the features the decision reads.
+func (ix *Index) assess(ctx context.Context, q *question, limit int) ([]Hit, features, error) {
+	ranked, err := ix.rank(ctx, q)
+	if err != nil {
+		return nil, features{}, err
 	}
-	return out
+	hits := make([]Hit, min(max(limit, answerDepth), len(ranked)))
+	for i := range hits {
+		p := &ix.article.Passages[ranked[i].doc]
+		hits[i] = Hit{Passage: p, Score: ranked[i].score, Coverage: ix.stats.coverage(&q.content, int(ranked[i].doc))}
+	}
+	return hits, ix.features(q, hits), nil
 }
 
-// latinWords returns the words written in Latin letters or digits, as they
-// appear in Chinese text, for spelling correction.
-func latinWords(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+// scored is a passage, by its index, and its score.
+type scored struct {
+	doc   int32
+	score float64
+}
+
+// rank asks bleve for the passages that match q, with their BM25 scores,
+// and re-ranks them, best first.
+func (ix *Index) rank(ctx context.Context, q *question) ([]scored, error) {
+	hits, err := ix.match(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	for i := range hits {
+		hits[i].score = ix.rerank(q, &ix.article.Passages[hits[i].doc], hits[i].score)
+	}
+	// ties keep the index's order, as bleve's collector does
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].score != hits[j].score {
+			return hits[i].score > hits[j].score
+		}
+		return hits[i].doc < hits[j].doc
 	})
+	return hits, nil
 }
 
-func match(text, field string, boost float64) query.Query {
-	m := query.NewMatchQuery(text)
-	m.SetField(field)
-	m.SetBoost(boost)
-	return m
+// match returns the passages that match q with bleve's scores, in the
+// index's order. It reads bleve's searcher directly rather than through
+// SearchInContext: an 88-passage index needs no top-N collector, and the
+// collector's pools, stored-field loading and result maps cost more than
+// the search itself. The scores are bleve's own (TestRankMatchesBleve).
+func (ix *Index) match(ctx context.Context, q *question) ([]scored, error) {
+	reader, err := ix.reader.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer reader.Close()
+	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey, search.GetScoringModelCallbackFn(bm25))
+	s, err := ix.query(q).Searcher(ctx, reader, ix.bleve.Mapping(), search.SearcherOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer s.Close()
+	pool := ix.matchPools.Get().(*search.DocumentMatchPool)
+	defer ix.matchPools.Put(pool)
+	sctx := &search.SearchContext{DocumentMatchPool: pool, IndexReader: reader}
+	hits := make([]scored, 0, len(ix.article.Passages))
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		dm, err := s.Next(sctx)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		if dm == nil {
+			break
+		}
+		id, err := reader.ExternalID(dm.IndexInternalID)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		if i, ok := ix.article.Index(id); ok {
+			hits = append(hits, scored{int32(i), dm.Score})
+		}
+		pool.Put(dm)
+	}
+	return hits, nil
 }
 
-// anyTerm matches documents with any of the terms in field, as MatchQuery
-// does after analysing its text: the terms are analysed already.
-func anyTerm(terms []string, field string, boost float64) query.Query {
-	qs := make([]query.Query, len(terms))
-	for i, t := range terms {
-		q := query.NewTermQuery(t)
-		q.SetField(field)
-		q.SetBoost(boost)
-		qs[i] = q
+func bm25() string { return bleveindex.BM25Scoring }
+
+// rerank adjusts bleve's score of passage p for question q.
+func (ix *Index) rerank(q *question, p *data.Passage, score float64) float64 {
+	switch {
+	case p.Speaker == data.SpeakerHost && !q.aboutHost:
+		score *= hostWeight
+	case p.Section == data.Summary:
+		score *= summaryWeight
 	}
-	return query.NewDisjunctionQuery(qs)
+	if q.place != anywhere && ix.inPlace(p, q.place) {
+		score *= placeWeight
+	}
+	if q.kinds&ix.kinds[p.Position-1]&^kindWhy != 0 {
+		score *= kindWeight
+	}
+	return score
 }
 
-// query builds the bleve query. User text only ever reaches bleve through
-// MatchQuery on a named field, so no character of it is query syntax.
-func (ix *Index) query(p parsed) query.Query {
-	qs := []query.Query{
-		anyTerm(p.zhSearch, fieldZH, boostText),
-		anyTerm(p.zhSearch, fieldZHAids, boostAids),
-		anyTerm(p.zhSearch, fieldCtxZH, boostContext),
-		match(p.en, fieldEN, boostText),
-		match(p.en, fieldENAids, boostAidsEN),
-		match(p.en, fieldCtxEN, boostContext),
+// query builds the bleve query: one term query per term, in the field of its
+// language. User text only ever reaches bleve as terms of a named field, so
+// no character of it is query syntax.
+func (ix *Index) query(q *question) query.Query {
+	qs := make([]query.Query, 0, len(q.zhSearch)+len(q.enSearch)+len(q.corrections))
+	term := func(t, field string, boost float64) {
+		tq := query.NewTermQuery(t)
+		tq.SetField(field)
+		tq.SetBoost(boost)
+		qs = append(qs, tq)
 	}
-	if p.zhExp != "" {
-		qs = append(qs, match(p.zhExp, fieldZH, boostExpansion), match(p.zhExp, fieldZHAids, boostExpansion*boostAids))
+	for _, t := range q.zhSearch {
+		term(t, fieldZH, 1)
 	}
-	if p.enExp != "" {
-		qs = append(qs, match(p.enExp, fieldEN, boostExpansion), match(p.enExp, fieldENAids, boostExpansion*boostAidsEN))
+	for _, t := range q.enSearch {
+		term(t, fieldEN, boostEN)
 	}
-	for _, c := range p.corrections {
-		t := query.NewTermQuery(c.term)
-		t.SetField(c.field)
-		t.SetBoost(boostFuzzy)
-		qs = append(qs, t)
+	for _, c := range q.corrections {
+		term(c.term, c.field, boostFuzzy)
+	}
+	if len(qs) == 0 {
+		return query.NewMatchNoneQuery()
 	}
 	return query.NewDisjunctionQuery(qs)
 }

@@ -35,6 +35,18 @@ var massMentions = strings.NewReplacer("@everyone", " ", "@here", " ")
 // spaces. It returns ErrEmpty when nothing is left and ErrTooLong for pasted
 // walls of text.
 func Clean(raw string) (string, error) {
+	out, err := clean(raw)
+	if err != nil {
+		return "", err
+	}
+	if !hasSearchable(out) {
+		return "", ErrEmpty
+	}
+	return out, nil
+}
+
+// clean is Clean without the check that something is left to search for.
+func clean(raw string) (string, error) {
 	if !utf8.ValidString(raw) {
 		raw = strings.ToValidUTF8(raw, " ")
 	}
@@ -67,9 +79,6 @@ func Clean(raw string) (string, error) {
 		}
 	}
 	out := strings.TrimSpace(b.String())
-	if !hasSearchable(out) {
-		return "", ErrEmpty
-	}
 	if utf8.RuneCountInString(out) > MaxQuestionRunes {
 		return "", ErrTooLong
 	}

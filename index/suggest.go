@@ -47,7 +47,7 @@ type suggester struct {
 	all       [3][]candidate
 }
 
-func newSuggester(ix *Index) (*suggester, error) {
+func newSuggester(ix *Index) *suggester {
 	s := &suggester{}
 	a := ix.article
 	for l := range s.byPassage {
@@ -73,7 +73,7 @@ func newSuggester(ix *Index) (*suggester, error) {
 			s.all[l] = append(s.all[l], cs...)
 		}
 	}
-	return s, nil
+	return s
 }
 
 // newCandidate keys a suggestion by its canonical form, so that typed text

@@ -1,0 +1,140 @@
+package index
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+)
+
+// question is a question prepared once for everything a search does with
+// it: the terms bleve searches for, what coverage weighs, what the answer
+// marks, and what kind of question it is.
+type question struct {
+	text  string // cleaned, as asked
+	lower string // lower case, synonyms folded: what the English side reads
+	zh    string // canonical Chinese, synonyms folded
+
+	// content is what the question is about: the question without the
+	// words of asking, filler and Zuckerberg's name, in each language.
+	zhContent string
+	zhTerms   []string // distinct terms of zhContent: unigrams, bigrams, Latin words
+	// what an answer marks: the terms, and the other words of their
+	// synonym groups
+	zhMarks, enMarks []string
+	latin            []string // Latin words of zhContent, as written
+	enTerms          []string // distinct stemmed English content terms
+
+	// what bleve searches for: known terms, the rarest first, and the
+	// likely meaning of misspelt words
+	zhSearch, enSearch []string
+	corrections        []correction
+	rarest             string // the known term the fewest passages use
+
+	// what coverage weighs (coverage.go): the content, and the question
+	// with only Zuckerberg's name taken out
+	content, raw words
+
+	aboutHost bool  // asks about the host
+	place     place // asks about the start or the end
+	kinds     qkind // the kinds of answer it asks for
+}
+
+func (ix *Index) parse(text string) *question {
+	lower := strings.ToLower(text)
+	q := &question{
+		text:  text,
+		lower: ix.enFold.apply(lower),
+		zh:    ix.zhFold.apply(canonicalZH(text)),
+	}
+	q.aboutHost = contains(q.zh, hostZH[0]) || contains(q.lower, hostEN[0])
+	q.place = placeOf(q.zh, q.lower)
+	var zhAsked, lowerAsked string
+	q.kinds, zhAsked, lowerAsked = ix.asker.kinds(q.zh, q.lower)
+
+	q.zhContent = ix.lex.stripZH(zhAsked)
+	seen := map[string]bool{}
+	for _, tok := range ix.zh.Analyze([]byte(q.zhContent)) {
+		t := string(tok.Term)
+		if seen[t] || tok.Type == analysis.Single && ix.lex.stopChar(t) {
+			continue
+		}
+		seen[t] = true
+		q.zhTerms = append(q.zhTerms, t)
+		if tok.Type == analysis.AlphaNumeric {
+			q.latin = append(q.latin, t)
+		}
+	}
+	q.content = ix.words(q.zhContent, ix.lex.stripEN(lowerAsked), ix.lex.stopWord)
+	for _, t := range q.content.latinTerms {
+		if !slices.Contains(q.enTerms, t) {
+			q.enTerms = append(q.enTerms, t)
+		}
+	}
+	q.zhMarks = marks(q.zhTerms, ix.synonyms.zh, q.zhContent)
+	q.enMarks = marks(q.enTerms, ix.synonyms.en, lowerAsked)
+	q.raw = ix.words(strings.ReplaceAll(q.zh, zuckerbergZH[0], " "), q.lower, func(t string) bool { return t == zuckerbergEN[0] })
+
+	q.zhSearch = ix.stats.rarest("z:", q.zhTerms, maxQueryTerms)
+	q.enSearch = ix.stats.rarest("e:", q.enTerms, maxQueryTerms)
+	q.corrections = ix.stats.corrections(q)
+	q.rarest = ix.stats.rarestOf(q.zhSearch, q.enSearch)
+	return q
+}
+
+// words are the units of a text that coverage weighs: its runs of Chinese
+// characters and its English words, stemmed.
+type words struct {
+	hanRuns    [][]rune
+	latinTerms []string
+	latinNeed  []string   // for each latin term, a "name number" pair it needs
+	latinNear  [][]string // for each latin term, the index's terms within one edit
+}
+
+// words reads the units of canonical Chinese zh and lower-case English en,
+// leaving out English terms that skip reports.
+func (ix *Index) words(zh, en string, skip func(string) bool) words {
+	w := words{hanRuns: hanRuns(zh)}
+	var prev *analysis.Token
+	seen := map[string]bool{}
+	for _, tok := range ix.en.Analyze([]byte(en)) {
+		t := string(tok.Term)
+		if skip(t) {
+			prev = nil
+			continue
+		}
+		need := ""
+		if prev != nil && prev.Position+1 == tok.Position && isNumber(t) && !isNumber(string(prev.Term)) {
+			need = string(prev.Term) + " " + t
+		}
+		prev = tok
+		if seen[t+"|"+need] {
+			continue
+		}
+		seen[t+"|"+need] = true
+		w.latinTerms = append(w.latinTerms, t)
+		w.latinNeed = append(w.latinNeed, need)
+		w.latinNear = append(w.latinNear, append(near(t, ix.stats.enByLen), near(t, ix.stats.zhLatinByLen)...))
+	}
+	return w
+}
+
+// hanRuns splits s into its runs of Chinese characters.
+func hanRuns(s string) [][]rune {
+	var runs [][]rune
+	var run []rune
+	for _, r := range s {
+		if isHan(r) {
+			run = append(run, r)
+			continue
+		}
+		if len(run) > 0 {
+			runs = append(runs, run)
+			run = nil
+		}
+	}
+	if len(run) > 0 {
+		runs = append(runs, run)
+	}
+	return runs
+}

@@ -1,0 +1,50 @@
+package index
+
+import (
+	"math"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/interviewbot/interviewbot/data"
+)
+
+// TestRankMatchesBleve checks that reading bleve's searcher directly gives
+// the passages and scores that bleve's own search does.
+func TestRankMatchesBleve(t *testing.T) {
+	a, err := data.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := NewWithOptions(a, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for _, text := range []string{"小扎為什麼說研究員更在乎GPU?", "数据中心为什么要搭帐篷", "How soon does Zuckerberg think superintelligence will arrive?", "Hyperian 5GW", "天氣"} {
+		t.Run(text, func(t *testing.T) {
+			q := ix.parse(text)
+			got, err := ix.match(t.Context(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := ix.bleve.SearchInContext(t.Context(), bleve.NewSearchRequestOptions(ix.query(q), len(a.Passages), 0, false))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]float64{}
+			for _, h := range res.Hits {
+				want[h.ID] = h.Score
+			}
+			if len(got) != len(want) || len(got) == 0 {
+				t.Fatalf("%d passages, bleve finds %d", len(got), len(want))
+			}
+			for _, h := range got {
+				id := a.Passages[h.doc].ID
+				if w, ok := want[id]; !ok || math.Abs(w-h.score) > 1e-9*math.Abs(w) {
+					t.Errorf("%s: score %v, bleve's %v", id, h.score, w)
+				}
+			}
+		})
+	}
+}
