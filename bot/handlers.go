@@ -17,7 +17,9 @@ import (
 // Outcomes of an interaction, as logged and counted.
 const (
 	outcomeAnswered    = "answered"
+	outcomeUnsure      = "unsure"
 	outcomeNoAnswer    = "no-answer"
+	outcomeChat        = "chat"
 	outcomeRateLimited = "rate-limited"
 	outcomeInvalid     = "invalid"
 	outcomeError       = "error"
@@ -185,12 +187,7 @@ func (b *Bot) answer(ctx context.Context, r *request, question string) (reply, e
 	if err != nil {
 		return reply{}, searchError(textsFor(r.lang), err)
 	}
-	v := renderAnswer(b.article, res, r.lang)
-	outcome := outcomeAnswered
-	if !res.Answered {
-		outcome = outcomeNoAnswer
-	}
-	return reply{view: v, outcome: outcome}, nil
+	return reply{view: renderAnswer(b.article, res, r.lang), outcome: verdictOutcome(res.Verdict)}, nil
 }
 
 func (b *Bot) ask(ctx context.Context, r *request) (reply, error) {
@@ -225,6 +222,19 @@ func (b *Bot) topics(_ context.Context, r *request) (reply, error) {
 
 func (b *Bot) about(_ context.Context, r *request) (reply, error) {
 	return reply{view: renderAbout(b.article, r.lang, b.version), outcome: outcomeOK}, nil
+}
+
+// verdictOutcome names a verdict in logs and metrics.
+func verdictOutcome(v index.Verdict) string {
+	switch v {
+	case index.Answer:
+		return outcomeAnswered
+	case index.Unsure:
+		return outcomeUnsure
+	case index.Chat:
+		return outcomeChat
+	}
+	return outcomeNoAnswer
 }
 
 // more shows the next page of an answer: args are the number of the first

@@ -22,6 +22,8 @@ type texts struct {
 	QuoteTitle, AboutTitle, About             string
 	AboutHowTitle, AboutHow, AboutSource      string
 	Asked                                     string
+	Unsure                                    string
+	ChatHello, ChatThanks, ChatBye, ChatOther string
 }
 
 var catalog = [...]texts{
@@ -51,6 +53,11 @@ var catalog = [...]texts{
 		AboutHow:      "`/ask question:` ask in English, 繁體中文 or 简体中文\n`/topics` browse the themes\n`/quote` a random passage, or `number:` one by its place\nMention me with a question to get a reply in the channel.",
 		AboutSource:   "Source",
 		Asked:         "Asked",
+		Unsure:        "The interview may not answer this directly; the closest passage:",
+		ChatHello:     "👋 Hi! I answer questions about one interview: Mark Zuckerberg on Meta's AI hiring, personal superintelligence, CapEx and the Prometheus and Hyperion clusters. Ask me anything about it, in English or Chinese, or pick a topic:",
+		ChatThanks:    "You're welcome! 😊 Ask me anything else about the interview, or pick a topic:",
+		ChatBye:       "Bye! 👋 Come back any time with a question about the interview.",
+		ChatOther:     "I'm a bot that answers questions about one interview: Mark Zuckerberg on Meta's AI hiring, personal superintelligence, CapEx and the Titan clusters. Ask me something about it, for example *Why do researchers care about GPUs?*, or pick a topic:",
 	},
 	index.Traditional: {
 		AskDesc:     "詢問祖克柏關於 AI 招募、超級智慧與泰坦叢集的訪談",
@@ -78,6 +85,11 @@ var catalog = [...]texts{
 		AboutHow:      "`/ask 問題:` 用繁體中文、简体中文或英文提問\n`/topics` 瀏覽主題\n`/quote` 隨機段落,或用 `段落:` 指定\n在頻道中提及我並附上問題,我會直接回覆。",
 		AboutSource:   "來源",
 		Asked:         "提問",
+		Unsure:        "訪談可能沒有直接回答這個問題,最接近的段落是:",
+		ChatHello:     "👋 嗨!我專門回答一篇訪談的問題:祖克柏談 Meta 的 AI 招募、個人超級智慧、資本支出,以及 Prometheus 與 Hyperion 叢集。用中文或英文問我都可以,也可以選一個主題:",
+		ChatThanks:    "不客氣!😊 還想知道訪談的什麼都可以問,或選一個主題:",
+		ChatBye:       "掰掰!👋 對訪談有問題隨時回來問。",
+		ChatOther:     "我是回答一篇訪談的機器人:祖克柏談 Meta 的 AI 招募、個人超級智慧、資本支出和泰坦叢集。問我一個關於訪談的問題吧,例如 *研究員為什麼更在乎 GPU?*,或選一個主題:",
 	},
 	index.Simplified: {
 		AskDesc:     "询问扎克伯格关于 AI 招聘、超级智能与泰坦集群的访谈",
@@ -105,6 +117,11 @@ var catalog = [...]texts{
 		AboutHow:      "`/ask 问题:` 用简体中文、繁體中文或英文提问\n`/topics` 浏览主题\n`/quote` 随机段落,或用 `段落:` 指定\n在频道中提及我并附上问题,我会直接回复。",
 		AboutSource:   "来源",
 		Asked:         "提问",
+		Unsure:        "访谈可能没有直接回答这个问题,最接近的段落是:",
+		ChatHello:     "👋 你好!我专门回答一篇访谈的问题:扎克伯格谈 Meta 的 AI 招聘、个人超级智能、资本支出,以及 Prometheus 与 Hyperion 集群。用中文或英文问我都可以,也可以选一个主题:",
+		ChatThanks:    "不客气!😊 还想知道访谈的什么都可以问,或选一个主题:",
+		ChatBye:       "再见!👋 对访谈有问题随时回来问。",
+		ChatOther:     "我是回答一篇访谈的机器人:扎克伯格谈 Meta 的 AI 招聘、个人超级智能、资本支出和泰坦集群。问我一个关于访谈的问题吧,例如 *研究员为什么更在乎 GPU?*,或选一个主题:",
 	},
 }
 

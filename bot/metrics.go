@@ -29,7 +29,7 @@ func NewPrometheusMetrics(reg prometheus.Registerer) (*PrometheusMetrics, error)
 	m := &PrometheusMetrics{
 		questions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "interviewbot_questions_total",
-			Help: "Interactions answered, by command (or kind of button), locale and outcome (answered, no-answer, rate-limited, error, invalid, ok).",
+			Help: "Interactions answered, by command (or kind of button), locale and outcome (answered, unsure, no-answer, chat, rate-limited, error, invalid, ok).",
 		}, []string{"command", "locale", "outcome"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "interviewbot_interaction_duration_seconds",

@@ -69,16 +69,24 @@ func (v *view) responseData() *discordgo.InteractionResponseData {
 	return d
 }
 
-// renderAnswer formats the answer to a question: the best passage in full,
-// with the host's question and the matched words in bold, the next ones
-// compact, and buttons for more results, context and feedback.
+// renderAnswer formats the reply to a question, by the index's verdict.
+// An answer shows the best passage in full, with the host's question and
+// the matched words in bold, the next ones compact, and buttons for more
+// results, context and feedback; an unsure one the same under a caveat.
 func renderAnswer(a *data.Article, res *index.Result, lang index.Lang) view {
 	t := textsFor(lang)
-	if !res.Answered || len(res.Hits) == 0 {
+	switch {
+	case res.Verdict == index.Chat:
+		return renderChat(a, res.Greeting, lang)
+	case len(res.Hits) == 0 || res.Verdict != index.Answer && res.Verdict != index.Unsure:
 		return renderNoAnswer(a, res, lang)
 	}
 	best := res.Hits[0]
 	e := passageEmbed(a, best.Passage, lang, best.Text, best.English)
+	if res.Verdict == index.Unsure {
+		e.Author = &discordgo.MessageEmbedAuthor{Name: "🤔 " + t.Unsure}
+		e.Color = colorNone
+	}
 	e.Fields = append(e.Fields, hostField(a, best.Passage, lang)...)
 	shown := min(pageSize, len(res.Hits))
 	if shown > 1 {
@@ -156,6 +164,35 @@ func renderNoAnswer(a *data.Article, res *index.Result, lang index.Lang) view {
 		Embeds:     []*discordgo.MessageEmbed{fitEmbed(e)},
 		Components: topicButtons(a, lang, ids[:min(5, len(ids))]),
 	}
+}
+
+// ChatText is the bot's reply to small talk, in a reader's language.
+func ChatText(g index.Greeting, lang index.Lang) string {
+	t := textsFor(lang)
+	switch g {
+	case index.Hello:
+		return t.ChatHello
+	case index.Thanks:
+		return t.ChatThanks
+	case index.Bye:
+		return t.ChatBye
+	}
+	return t.ChatOther
+}
+
+// UnsureText is the caveat above the closest passage when the interview may
+// not answer a question directly, in a reader's language.
+func UnsureText(lang index.Lang) string { return textsFor(lang).Unsure }
+
+// renderChat answers small talk in kind: it greets back or thanks back,
+// says what the bot knows, and offers the topics.
+func renderChat(a *data.Article, g index.Greeting, lang index.Lang) view {
+	msg := ChatText(g, lang)
+	ids := make([]string, 0, 5)
+	for _, tp := range a.Topics[:min(5, len(a.Topics))] {
+		ids = append(ids, tp.ID)
+	}
+	return view{Content: clip(msg, maxContent), Components: topicButtons(a, lang, ids)}
 }
 
 // passageEmbed shows one passage in the reader's language. English readers

@@ -64,12 +64,12 @@ func TestRender(t *testing.T) {
 	// might find it: six hits, three shown, three left for "More results".
 	answer := func(q string) *index.Result {
 		zh, en := []string{"研究員", "算力"}, []string{"researchers", "compute"}
-		return &index.Result{Question: q, Answered: true, Confidence: 0.8, Total: 6, Hits: []index.Hit{
+		return &index.Result{Question: q, Answered: true, Confidence: 0.8, Verdict: index.Answer, Hits: []index.Hit{
 			renderHit(t, a, "i60", zh, en), renderHit(t, a, "s06", zh, en), renderHit(t, a, "i61", zh, en),
 			renderHit(t, a, "i59", zh, en), renderHit(t, a, "s01", nil, nil), renderHit(t, a, "i01", nil, nil),
 		}}
 	}
-	noAnswer := &index.Result{Question: "@everyone <@&1400000000000000003> what's the *weather* on Mars?", Confidence: 0.1, Total: 1,
+	noAnswer := &index.Result{Question: "@everyone <@&1400000000000000003> what's the *weather* on Mars?", Confidence: 0.1, Verdict: index.None,
 		Hits: []index.Hit{renderHit(t, a, "i01", nil, nil)}}
 	tests := []struct {
 		name string
@@ -78,8 +78,16 @@ func TestRender(t *testing.T) {
 		{"answer-zh-TW", renderAnswer(a, answer("研究員為什麼在乎算力?"), index.Traditional)},
 		{"answer-zh-CN", renderAnswer(a, answer("研究员为什么在乎算力?"), index.Simplified)},
 		{"answer-en-US", renderAnswer(a, answer("Why do researchers care about compute?"), index.English)},
-		{"answer-one-hit", renderAnswer(a, &index.Result{Question: "算力", Answered: true, Confidence: 0.6, Total: 1,
+		{"answer-one-hit", renderAnswer(a, &index.Result{Question: "算力", Answered: true, Verdict: index.Answer, Confidence: 0.6,
 			Hits: []index.Hit{renderHit(t, a, "s06", []string{"算力"}, nil)}}, index.Traditional)},
+		{"unsure-en-US", renderAnswer(a, &index.Result{Question: "How many GPUs will Prometheus have?", Verdict: index.Unsure, Confidence: 0.3,
+			Hits: []index.Hit{renderHit(t, a, "i50", []string{"prometheus"}, []string{"prometheus"}), renderHit(t, a, "i54", nil, nil)}}, index.English)},
+		{"unsure-zh-TW", renderAnswer(a, &index.Result{Question: "Prometheus 會有幾張 GPU?", Verdict: index.Unsure, Confidence: 0.3,
+			Hits: []index.Hit{renderHit(t, a, "i50", []string{"prometheus"}, nil)}}, index.Traditional)},
+		{"chat-hello-zh-TW", renderAnswer(a, &index.Result{Question: "哈囉", Verdict: index.Chat, Greeting: index.Hello}, index.Traditional)},
+		{"chat-thanks-en-US", renderAnswer(a, &index.Result{Question: "thanks!", Verdict: index.Chat, Greeting: index.Thanks}, index.English)},
+		{"chat-other-zh-CN", renderAnswer(a, &index.Result{Question: "你是机器人吗", Verdict: index.Chat}, index.Simplified)},
+		{"chat-bye-en-US", renderAnswer(a, &index.Result{Question: "bye", Verdict: index.Chat, Greeting: index.Bye}, index.English)},
 		{"no-answer-zh-TW", renderNoAnswer(a, noAnswer, index.Traditional)},
 		{"no-answer-en-US", renderNoAnswer(a, noAnswer, index.English)},
 		{"context-zh-TW", renderContext(a, passage(t, a, "i60"), index.Traditional)},

@@ -10,6 +10,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/interviewbot/interviewbot/bot"
 	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
 )
@@ -19,6 +20,7 @@ import (
 type askAnswer struct {
 	Question   string       `json:"question"`
 	Answered   bool         `json:"answered"`
+	Verdict    string       `json:"verdict"`
 	Confidence float64      `json:"confidence"`
 	Error      string       `json:"error,omitempty"`
 	Passages   []askPassage `json:"passages"`
@@ -111,7 +113,7 @@ func writeJSON(w io.Writer, a *data.Article, q string, res *index.Result, err er
 	if err != nil {
 		out.Error = friendly(err)
 	} else {
-		out.Question, out.Answered, out.Confidence = res.Question, res.Answered, round(res.Confidence)
+		out.Question, out.Answered, out.Verdict, out.Confidence = res.Question, res.Answered, string(res.Verdict), round(res.Confidence)
 		for _, h := range res.Hits {
 			out.Passages = append(out.Passages, passageJSON(a, h))
 		}
@@ -159,15 +161,22 @@ func writeText(w io.Writer, a *data.Article, q string, res *index.Result, err er
 		return
 	}
 	fmt.Fprintf(w, "? %s\n", res.Question)
-	if !res.Answered {
+	lang := index.LangFor(locale, res.Question)
+	switch res.Verdict {
+	case index.Chat:
+		fmt.Fprintf(w, "  %s\n\n", bot.ChatText(res.Greeting, lang))
+		return
+	case index.None:
 		fmt.Fprintf(w, "  The interview doesn't answer that (confidence %.2f).\n", res.Confidence)
 		if len(res.Hits) > 0 {
 			fmt.Fprintf(w, "  Closest passage: [%s] %s\n", res.Hits[0].Passage.ID, oneLine(res.Hits[0].Passage.Text))
 		}
 		fmt.Fprintln(w)
 		return
+	case index.Unsure:
+		fmt.Fprintf(w, "  %s\n", bot.UnsureText(lang))
+		res = &index.Result{Question: res.Question, Hits: res.Hits[:min(1, len(res.Hits))]}
 	}
-	lang := index.LangFor(locale, res.Question)
 	for i, h := range res.Hits {
 		p := h.Passage
 		fmt.Fprintf(w, "%d. %s · %s · passage %d of %d [%s]\n", i+1, lang.Pick(p.SpeakerEN, p.Speaker), p.Section, p.Position, len(a.Passages), p.ID)
