@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -39,20 +38,24 @@ type askPassage struct {
 }
 
 func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	k := fs.Int("k", 3, "how many passages to return per question")
-	asJSON := fs.Bool("json", false, "print one JSON object per question, one per line")
-	locale := fs.String("locale", "", "reader's locale: zh-TW (original text), zh-CN (Simplified), en (English first); default: from the question")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: interviewbot ask [-k N] [-json] [-locale L] [QUESTION...]\n\n"+
-			"Answers QUESTION, or each line of standard input when no question is given.\n\n")
-		fs.PrintDefaults()
+	var (
+		k      int
+		asJSON bool
+		locale string
+	)
+	cmd := &command{name: "ask", usage: "interviewbot ask [-k N] [-json] [-locale L] [QUESTION...]",
+		about: "Answers QUESTION, or each line of standard input when no question is given.",
+		args:  true,
+		opts: []*option{
+			{name: "k", def: "3", kind: "int", usage: "how many passages to return per question", apply: intOpt(&k)},
+			{name: "json", def: "false", usage: "print one JSON object per question, one per line", apply: boolOpt(&asJSON)},
+			{name: "locale", kind: "string", usage: "reader's locale: zh-TW (original text), zh-CN (Simplified), en (English first); default: from the question", apply: stringOpt(&locale)},
+		}}
+	questions, err := cmd.parse(args, func(string) string { return "" }, stdout)
+	if err != nil {
+		return err
 	}
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
-	}
-	if *k < 1 || *k > index.MaxLimit {
+	if k < 1 || k > index.MaxLimit {
 		return usageError{fmt.Errorf("-k must be between 1 and %d", index.MaxLimit)}
 	}
 	ix, err := buildIndex()
@@ -64,18 +67,18 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
 	answer := func(q string) error {
-		res, err := ix.Search(ctx, index.Request{Question: q, Limit: *k})
+		res, err := ix.Search(ctx, index.Request{Question: q, Limit: k})
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if *asJSON {
+		if asJSON {
 			return writeJSON(w, ix.Article(), q, res, err)
 		}
-		writeText(w, ix.Article(), q, res, err, *locale)
+		writeText(w, ix.Article(), q, res, err, locale)
 		return w.Flush()
 	}
-	if fs.NArg() > 0 {
-		return answer(strings.Join(fs.Args(), " "))
+	if len(questions) > 0 {
+		return answer(strings.Join(questions, " "))
 	}
 	r := bufio.NewReader(stdin)
 	for {

@@ -6,14 +6,19 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 )
 
 // runCLI runs the whole program as main would, with its own environment.
+// A command that should have stopped at once but goes on is cancelled
+// after 20 s, as if by SIGTERM.
 func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	getenv := func(k string) string { return env[k] }
-	err = run(context.Background(), append([]string{"interviewbot"}, args...), getenv, strings.NewReader(stdin), &out, &errOut)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err = run(ctx, append([]string{"interviewbot"}, args...), getenv, strings.NewReader(stdin), &out, &errOut)
 	return out.String(), errOut.String(), err
 }
 

@@ -37,7 +37,7 @@ const tokenHelp = `interviewbot needs a Discord bot token to connect to Discord.
 func runGateway(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	c, err := parseConfig("run", "interviewbot [run] [flags]",
 		"Connects to Discord over the gateway and answers /ask, the other commands and\n"+
-			"mentions; serves /healthz, /readyz and /metrics on -addr.", args, env, stderr, nil)
+			"mentions; serves /healthz, /readyz and /metrics on -addr.", args, env, stdout, nil)
 	if err != nil {
 		return err
 	}

@@ -166,7 +166,7 @@ func TestRunGatewayUsage(t *testing.T) {
 			wantErr: []string{"LOG_LEVEL"}, secret: serveToken},
 		{name: "bad API URL", env: map[string]string{"DISCORD_TOKEN": serveToken, "DISCORD_API_URL": "ftp://example.com"},
 			wantErr: []string{"ftp://example.com"}, secret: serveToken},
-		{name: "stray argument", args: []string{"run", "now"}, wantErr: []string{"unexpected arguments"}},
+		{name: "stray argument", args: []string{"run", "now"}, wantErr: []string{"unexpected argument"}},
 		{name: "unknown flag", args: []string{"run", "-nope"}, wantErr: []string{"-nope"}},
 	}
 	for _, tt := range tests {

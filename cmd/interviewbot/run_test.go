@@ -1,6 +1,9 @@
 package main
 
 import (
+	"crypto/rand"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -19,6 +22,119 @@ func TestHelp(t *testing.T) {
 			}
 			if !strings.Contains(stdout+stderr, "usage:") {
 				t.Errorf("no usage printed:\n%s%s", stdout, stderr)
+			}
+		})
+	}
+}
+
+// newToken makes a bot token of the right shape that no test spells out, so
+// that finding any piece of it in the output means it leaked.
+func newToken(t *testing.T) string {
+	t.Helper()
+	tok := rand.Text() + "." + rand.Text()[:6] + "." + rand.Text() + rand.Text()
+	if !tokenShape.MatchString(tok) {
+		t.Fatalf("made a token of the wrong shape: %s", tok)
+	}
+	return tok
+}
+
+// leaks reports a piece of secret (eight characters or more) found in out.
+func leaks(out, secret string) (string, bool) {
+	for i := 0; i+8 <= len(secret); i++ {
+		if strings.Contains(out, secret[i:i+8]) {
+			return secret[i : i+8], true
+		}
+	}
+	return "", false
+}
+
+// inDir runs the rest of the test in a new working directory, with a .env
+// holding dotenv when it is not empty.
+func inDir(t *testing.T, dotenv string) {
+	t.Helper()
+	dir := t.TempDir()
+	if dotenv != "" {
+		if err := os.WriteFile(filepath.Join(dir, ".env"), []byte(dotenv), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+}
+
+// TestHelpShowsNoSecret: the token, from the environment or from .env,
+// shows in no help, neither as a flag's default nor anywhere else; help
+// says only that it is set.
+func TestHelpShowsNoSecret(t *testing.T) {
+	token := newToken(t)
+	for _, from := range []string{"environment", ".env"} {
+		for _, args := range [][]string{
+			{"-h"}, {"--help"}, {"help"}, {"-token", "x", "-h"}, {"run", "-h"}, {"serve", "-h"}, {"register", "-h"},
+			{"invite", "-h"}, {"healthcheck", "-h"}, {"ask", "-h"}, {"version"},
+		} {
+			t.Run(from+"/"+strings.Join(args, " "), func(t *testing.T) {
+				env := map[string]string{}
+				if from == ".env" {
+					inDir(t, "DISCORD_TOKEN="+token+"\n")
+				} else {
+					inDir(t, "")
+					env["DISCORD_TOKEN"] = token
+				}
+				stdout, stderr, err := runCLI(t, env, "", args...)
+				if err != nil {
+					t.Fatalf("error %v (exit %d)", err, exitCode(err))
+				}
+				if piece, ok := leaks(stdout+stderr, token); ok {
+					t.Errorf("the output shows %q of the token:\n%s%s", piece, stdout, stderr)
+				}
+				if args[0] != "-h" && args[0] != "--help" && args[0] != "help" && args[len(args)-1] == "-h" &&
+					args[0] != "ask" && args[0] != "healthcheck" && !strings.Contains(stdout, "DISCORD_TOKEN, set") {
+					t.Errorf("help does not say the token is set:\n%s", stdout)
+				}
+			})
+		}
+	}
+}
+
+// TestMalformedSetting: a number or a switch that does not parse is an
+// error that names the setting (exit 2), from the environment, .env or a
+// flag alike; it is never taken as its default.
+func TestMalformedSetting(t *testing.T) {
+	token := newToken(t)
+	tests := []struct {
+		name   string
+		args   []string
+		env    map[string]string
+		dotenv string
+		want   string
+	}{
+		{"SHARD_COUNT", []string{"run"}, map[string]string{"SHARD_COUNT": "two"}, "", "SHARD_COUNT"},
+		{"SHARD_ID", []string{"run"}, map[string]string{"SHARD_ID": "0x"}, "", "SHARD_ID"},
+		{"SHARD_ID in .env", []string{"run"}, nil, "SHARD_ID=first\n", "SHARD_ID"},
+		{"LOG_QUESTIONS", []string{"run"}, map[string]string{"LOG_QUESTIONS": "maybe"}, "", "LOG_QUESTIONS"},
+		{"REGISTER_COMMANDS", []string{"serve"}, map[string]string{"REGISTER_COMMANDS": "please"}, "", "REGISTER_COMMANDS"},
+		{"-shard-count", []string{"run", "-shard-count", "two"}, nil, "", "-shard-count"},
+		{"-log-questions", []string{"run", "-log-questions=maybe"}, nil, "", "-log-questions"},
+		{"-register", []string{"serve", "-register=please"}, nil, "", "-register"},
+		{"-shard-id", []string{"run", "-shard-id", "1.5"}, nil, "", "-shard-id"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inDir(t, tt.dotenv)
+			env := map[string]string{
+				"DISCORD_TOKEN":      token,
+				"DISCORD_PUBLIC_KEY": strings.Repeat("ab", 32),
+				"HTTP_ADDR":          "127.0.0.1:0",
+				"DISCORD_API_URL":    "http://127.0.0.1:1",
+			}
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			stdout, stderr, err := runCLI(t, env, "", tt.args...)
+			if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got %v (exit %d), want a usage error naming %s", err, exitCode(err), tt.want)
+			}
+			if piece, ok := leaks(stdout+stderr+err.Error(), token); ok {
+				t.Errorf("the output shows %q of the token", piece)
 			}
 		})
 	}
