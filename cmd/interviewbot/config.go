@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -170,6 +171,7 @@ func (c *config) options() []*option {
 		{name: "log-format", env: "LOG_FORMAT", def: "text", kind: "string", usage: "log format: json or text", apply: stringOpt(&c.LogFormat)},
 		{name: "log-level", env: "LOG_LEVEL", def: "info", kind: "string", usage: "log level: debug, info, warn, error", apply: stringOpt(&c.LogLevel)},
 		{name: "log-questions", env: "LOG_QUESTIONS", def: "false", usage: "log the text of questions", apply: boolOpt(&c.LogQuestions)},
+		{name: "register", env: "REGISTER_COMMANDS", def: "false", usage: "register the slash commands at start-up", apply: boolOpt(&c.Register)},
 	}
 }
 
@@ -316,15 +318,20 @@ func isTerminal(r io.Reader) bool {
 	return err != nil || !os.SameFile(st, null)
 }
 
-// parseConfig parses the flags of a command that takes the shared
-// configuration: its usage line and description, and extra options of its
-// own. It returns a usageError for bad flags or arguments, wrapping
+// parseConfig parses the flags of a command that takes the configuration:
+// its usage line and description, and the options it uses, by flag name.
+// It returns a usageError for bad flags or arguments, wrapping
 // flag.ErrHelp after -h. The token comes back bare (see bareToken).
-func parseConfig(name, usage, about string, args []string, env func(string) string, stdout io.Writer, extra func(*config) []*option) (*config, error) {
+func parseConfig(name, usage, about string, uses []string, args []string, env func(string) string, stdout io.Writer) (*config, error) {
 	c := &config{}
-	cmd := &command{name: name, usage: usage, about: about, opts: c.options()}
-	if extra != nil {
-		cmd.opts = append(cmd.opts, extra(c)...)
+	cmd := &command{name: name, usage: usage, about: about}
+	all := c.options()
+	for _, u := range uses {
+		i := slices.IndexFunc(all, func(o *option) bool { return o.name == u })
+		if i < 0 {
+			return nil, fmt.Errorf("command %s uses an option -%s that does not exist", name, u)
+		}
+		cmd.opts = append(cmd.opts, all[i])
 	}
 	if _, err := cmd.parse(args, env, stdout); err != nil {
 		return nil, err

@@ -37,7 +37,9 @@ const tokenHelp = `interviewbot needs a Discord bot token to connect to Discord.
 func runGateway(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	c, err := parseConfig("run", "interviewbot [run] [flags]",
 		"Connects to Discord over the gateway and answers /ask, the other commands and\n"+
-			"mentions; serves /healthz, /readyz and /metrics on -addr.", args, env, stdout, nil)
+			"mentions; serves /healthz, /readyz and /metrics on -addr.",
+		[]string{"token", "app-id", "guild-id", "api-url", "shard-id", "shard-count", "addr", "log-format", "log-level", "log-questions"},
+		args, env, stdout)
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,8 @@ var snowflake = regexp.MustCompile(`^[0-9]{15,21}$`)
 func runInvite(args []string, env func(string) string, stdout, stderr io.Writer) error {
 	c, err := parseConfig("invite", "interviewbot invite [flags]",
 		"Prints the link that adds the bot to a server, with the least permissions\n"+
-			"it needs (in DISCORD_GUILD_ID's server when set).", args, env, stdout, nil)
+			"it needs (in DISCORD_GUILD_ID's server when set).",
+		[]string{"app-id", "token", "guild-id"}, args, env, stdout)
 	if err != nil {
 		return err
 	}

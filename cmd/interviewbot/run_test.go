@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -135,6 +136,56 @@ func TestMalformedSetting(t *testing.T) {
 			}
 			if piece, ok := leaks(stdout+stderr+err.Error(), token); ok {
 				t.Errorf("the output shows %q of the token", piece)
+			}
+		})
+	}
+}
+
+// TestCommandFlags: each command's help lists the flags it uses and no
+// other, and it refuses the others.
+func TestCommandFlags(t *testing.T) {
+	tests := []struct {
+		cmd  string
+		want []string
+	}{
+		{"run", []string{"token", "app-id", "guild-id", "api-url", "shard-id", "shard-count", "addr", "log-format", "log-level", "log-questions"}},
+		{"serve", []string{"public-key", "token", "app-id", "guild-id", "api-url", "register", "addr", "log-format", "log-level", "log-questions"}},
+		{"register", []string{"token", "app-id", "guild-id", "api-url"}},
+		{"invite", []string{"app-id", "token", "guild-id"}},
+		{"healthcheck", []string{"addr", "url", "timeout"}},
+		{"ask", []string{"k", "json", "locale"}},
+	}
+	all := map[string]bool{}
+	for _, tt := range tests {
+		for _, f := range tt.want {
+			all[f] = true
+		}
+	}
+	for _, tt := range tests {
+		t.Run(tt.cmd, func(t *testing.T) {
+			stdout, _, err := runCLI(t, nil, "", tt.cmd, "-h")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, line := range strings.Split(stdout, "\n") {
+				if f, ok := strings.CutPrefix(line, "  -"); ok {
+					got = append(got, strings.Fields(f)[0])
+				}
+			}
+			slices.Sort(got)
+			want := slices.Sorted(slices.Values(tt.want))
+			if !slices.Equal(got, want) {
+				t.Errorf("help lists %v, want %v:\n%s", got, want, stdout)
+			}
+			for f := range all {
+				if slices.Contains(tt.want, f) {
+					continue
+				}
+				_, _, err := runCLI(t, nil, "", tt.cmd, "-"+f, "1")
+				if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "-"+f) {
+					t.Errorf("%s -%s 1: %v (exit %d), want a usage error", tt.cmd, f, err, exitCode(err))
+				}
 			}
 		})
 	}

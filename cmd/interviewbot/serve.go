@@ -30,11 +30,9 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	c, err := parseConfig("serve", "interviewbot serve [flags]",
 		"Serves Discord interactions over HTTP at POST /interactions (set it as the\n"+
 			"Interactions Endpoint URL in the Developer Portal, behind HTTPS), with\n"+
-			"/healthz, /readyz and /metrics, on -addr. Needs DISCORD_PUBLIC_KEY.", args, env, stdout,
-		func(c *config) []*option {
-			return []*option{{name: "register", env: "REGISTER_COMMANDS", def: "false",
-				usage: "register the slash commands at start-up", apply: boolOpt(&c.Register)}}
-		})
+			"/healthz, /readyz and /metrics, on -addr. Needs DISCORD_PUBLIC_KEY.",
+		[]string{"public-key", "token", "app-id", "guild-id", "api-url", "register", "addr", "log-format", "log-level", "log-questions"},
+		args, env, stdout)
 	if err != nil {
 		return err
 	}
@@ -156,7 +154,8 @@ func redactToken(err error, token string) error {
 func runRegister(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
 	c, err := parseConfig("register", "interviewbot register [flags]",
 		"Replaces the application's slash commands with this version's: in the guild\n"+
-			"DISCORD_GUILD_ID when set (instant), else globally (up to an hour to show).", args, env, stdout, nil)
+			"DISCORD_GUILD_ID when set (instant), else globally (up to an hour to show).",
+		[]string{"token", "app-id", "guild-id", "api-url"}, args, env, stdout)
 	if err != nil {
 		return err
 	}
