@@ -14,7 +14,7 @@ import (
 const usage = `interviewbot answers questions about Mark Zuckerberg's interview on Meta's
 AI hiring, personal superintelligence, CapEx and the Titan clusters.
 
-usage: interviewbot [command] [flags]
+usage: interviewbot [command] [flags] [arguments]
 
 commands:
   run          start the Discord bot over the gateway (the default)
@@ -24,6 +24,7 @@ commands:
   invite       print the URL that adds the bot to a server
   healthcheck  probe a running bot's /healthz (exit 0 when healthy)
   version      print the version
+  help         print this, or with a command, that command's flags
 
 Run 'interviewbot COMMAND -h' for a command's flags.
 `
@@ -48,20 +49,31 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	// Flags alone start the bot (run is the default command), except the
+	// ones that ask about the program itself.
 	cmd, rest := "run", args[1:]
-	if len(rest) > 0 && len(rest[0]) > 0 && rest[0][0] != '-' {
-		cmd, rest = rest[0], rest[1:]
+	if len(rest) > 0 {
+		switch a := rest[0]; {
+		case a == "-h" || a == "-help" || a == "--help":
+			cmd, rest = "help", nil
+		case a == "-version" || a == "--version":
+			cmd, rest = "version", nil
+		case a != "" && a[0] != '-':
+			cmd, rest = a, rest[1:]
+		}
+	}
+	if cmd == "help" && len(rest) > 0 { // help COMMAND is COMMAND -h
+		cmd, rest = rest[0], []string{"-h"}
 	}
 	switch cmd {
 	case "ask", "invite", "run", "serve", "register", "healthcheck":
-	case "version", "-version", "--version":
+	case "version":
 		return runVersion(stdout)
-	case "help", "-h", "--help":
+	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	default:
-		fmt.Fprint(stderr, usage)
-		return usageError{fmt.Errorf("unknown command %q", cmd)}
+		return usageError{fmt.Errorf("unknown command %s (see 'interviewbot help')", shown(cmd))}
 	}
 	env, err := environment(getenv)
 	if err != nil {

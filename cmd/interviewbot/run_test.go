@@ -190,3 +190,52 @@ func TestCommandFlags(t *testing.T) {
 		})
 	}
 }
+
+// TestTopLevel: help on its own lists the commands, one line each; the
+// version answers to its usual spellings.
+func TestTopLevel(t *testing.T) {
+	commands := []string{"run", "serve", "ask", "register", "invite", "healthcheck", "version"}
+	tests := []struct {
+		args []string
+		want []string // on stdout
+		not  []string
+	}{
+		{[]string{"-h"}, commands, []string{"-shard-count", "-token"}},
+		{[]string{"--help"}, commands, []string{"-shard-count", "-token"}},
+		{[]string{"-help"}, commands, []string{"-shard-count", "-token"}},
+		{[]string{"help"}, commands, []string{"-shard-count", "-token"}},
+		{[]string{"help", "ask"}, []string{"usage: interviewbot ask", "-locale"}, []string{"-token"}},
+		{[]string{"version"}, []string{"interviewbot " + version, "passages"}, nil},
+		{[]string{"-version"}, []string{"interviewbot " + version, "passages"}, nil},
+		{[]string{"--version"}, []string{"interviewbot " + version, "passages"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			stdout, stderr, err := runCLI(t, nil, "", tt.args...)
+			if err != nil {
+				t.Fatalf("error %v (exit %d)\n%s", err, exitCode(err), stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, stdout)
+				}
+			}
+			for _, w := range tt.not {
+				if strings.Contains(stdout, w) {
+					t.Errorf("stdout has %q:\n%s", w, stdout)
+				}
+			}
+			if stderr != "" {
+				t.Errorf("stderr: %s", stderr)
+			}
+		})
+	}
+	for _, args := range [][]string{{"nope"}, {"help", "nope"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			_, _, err := runCLI(t, nil, "", args...)
+			if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "nope") {
+				t.Errorf("got %v (exit %d), want a usage error", err, exitCode(err))
+			}
+		})
+	}
+}
