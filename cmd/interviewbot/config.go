@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"os"
 	"regexp"
@@ -14,8 +13,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/joho/godotenv"
 
 	"github.com/interviewbot/interviewbot/bot"
 )
@@ -35,21 +32,6 @@ type config struct {
 	LogLevel     string
 	LogQuestions bool
 	Register     bool
-}
-
-// environment layers the process environment over a .env file in the
-// working directory, without touching the process environment itself.
-func environment(getenv func(string) string) (func(string) string, error) {
-	file, err := godotenv.Read(".env")
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, usageError{fmt.Errorf("read .env: %w", err)}
-	}
-	return func(key string) string {
-		if v := getenv(key); v != "" {
-			return v
-		}
-		return file[key]
-	}, nil
 }
 
 // option is one setting of a command: a flag, the environment variable it

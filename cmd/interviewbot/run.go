@@ -75,15 +75,32 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	default:
 		return usageError{fmt.Errorf("unknown command %s (see 'interviewbot help')", shown(cmd))}
 	}
-	env, err := environment(getenv)
-	if err != nil {
-		return err
+	env, problem := environment(getenv)
+	switch {
+	case problem == nil || asksHelp(rest):
+	case cmd == "ask": // it needs no configuration: a broken .env is no reason to stop
+		fmt.Fprintf(stderr, "interviewbot: warning: %v; ask needs no configuration and goes on\n", problem)
+	default:
+		return usageError{problem}
 	}
-	err = dispatch(ctx, cmd, rest, env, stdin, stdout, stderr)
+	err := dispatch(ctx, cmd, rest, env, stdin, stdout, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil // -h: the command printed its usage
 	}
 	return err
+}
+
+// asksHelp reports whether a command line asks for the command's help.
+func asksHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "-h", "-help", "--help":
+			return true
+		case "--":
+			return false
+		}
+	}
+	return false
 }
 
 func dispatch(ctx context.Context, cmd string, rest []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {

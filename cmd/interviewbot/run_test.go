@@ -239,3 +239,68 @@ func TestTopLevel(t *testing.T) {
 		})
 	}
 }
+
+// TestMalformedDotenv: a .env that does not parse is reported by line and
+// by what is wrong, never by its content, which is the token. Commands
+// that need configuration stop (exit 2); ask, which needs none, warns once
+// and answers.
+func TestMalformedDotenv(t *testing.T) {
+	token := newToken(t)
+	tests := []struct {
+		name   string
+		dotenv string
+		line   string
+	}{
+		{"unclosed quote", "# bot\nLOG_LEVEL=info\nDISCORD_TOKEN=\"" + token + "\nHTTP_ADDR=:8080\n", "line 3"},
+		{"single quote", "DISCORD_TOKEN='" + token + "\n", "line 1"},
+		{"escaped closing quote", "LOG_LEVEL=info\n\nDISCORD_TOKEN=\"" + token + "\\\"\n", "line 3"},
+		{"no equals sign", "LOG_LEVEL=info\n" + token + "\nHTTP_ADDR=:8080\n", "line 2"},
+		{"no equals sign, last line", "LOG_LEVEL=info\r\n" + token, "line 2"},
+		{"text after the quote", "DISCORD_TOKEN=\"" + token + "\" " + token + "\n", "line 1"},
+		{"no name", "=" + token + "\n", "line 1"},
+	}
+	for _, tt := range tests {
+		for _, args := range [][]string{{"run"}, {"serve"}, {"register"}, {"invite"}, {"healthcheck"}, {"ask", "Hyperion?"}} {
+			t.Run(tt.name+"/"+args[0], func(t *testing.T) {
+				inDir(t, tt.dotenv)
+				stdout, stderr, err := runCLI(t, nil, "Hyperion?\nWhat is Prometheus?\n", args...)
+				all := stdout + stderr
+				if err != nil {
+					all += err.Error()
+				}
+				if piece, ok := leaks(all, token); ok {
+					t.Errorf("the output shows %q of the token:\n%s", piece, all)
+				}
+				if args[0] == "ask" {
+					if err != nil {
+						t.Fatalf("ask: %v", err)
+					}
+					if !strings.Contains(stdout, "Hyperion") {
+						t.Errorf("no answer:\n%s", stdout)
+					}
+					if strings.Count(stderr, ".env") != 1 || !strings.Contains(stderr, tt.line) {
+						t.Errorf("want one warning about .env %s, got:\n%s", tt.line, stderr)
+					}
+					return
+				}
+				if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), ".env "+tt.line+":") {
+					t.Errorf("got %v (exit %d), want a usage error about .env %s", err, exitCode(err), tt.line)
+				}
+			})
+		}
+	}
+	t.Run("ask batch warns once", func(t *testing.T) {
+		inDir(t, "DISCORD_TOKEN=\""+token+"\n")
+		stdout, stderr, err := runCLI(t, nil, "Hyperion?\nWhat is Prometheus?\n", "ask")
+		if err != nil || strings.Count(stdout, "? ") != 2 || strings.Count(stderr, ".env") != 1 {
+			t.Errorf("ask = %v\nstdout:\n%s\nstderr:\n%s", err, stdout, stderr)
+		}
+	})
+	t.Run("well formed", func(t *testing.T) {
+		inDir(t, "# a comment\nexport LOG_LEVEL=debug\nDISCORD_APP_ID: 1100000000000000009\nDISCORD_GUILD_ID='1300000000000000001' # the test server\nX=\"two\nlines\"\n")
+		stdout, stderr, err := runCLI(t, nil, "", "invite")
+		if err != nil || !strings.Contains(stdout, "client_id=1100000000000000009") || !strings.Contains(stdout, "guild_id=1300000000000000001") {
+			t.Errorf("invite = %v\n%s%s", err, stdout, stderr)
+		}
+	})
+}
