@@ -124,3 +124,55 @@ func TestAskUsage(t *testing.T) {
 		})
 	}
 }
+
+// TestAskFlagsAnywhere: flags may follow the question; after "--" all is
+// question, dashes and all.
+func TestAskFlagsAnywhere(t *testing.T) {
+	tests := []struct {
+		args     []string
+		question string
+		passages int
+	}{
+		{[]string{"Hyperion", "-k", "1", "-json"}, "Hyperion", 1},
+		{[]string{"-json", "What", "is", "-k=2", "Hyperion?"}, "What is Hyperion?", 2},
+		{[]string{"-json", "-k", "1", "--", "-5GW", "Hyperion", "-k", "4"}, "-5GW Hyperion -k 4", 1},
+		{[]string{"-json", "Hyperion", "--", "-k", "2"}, "Hyperion -k 2", 3},
+		{[]string{"-k", "--", "-json", "Hyperion"}, "", 0}, // "--" is the value of -k here, and not a number
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			out, _, err := runCLI(t, nil, "", append([]string{"ask"}, tt.args...)...)
+			if tt.question == "" {
+				if err == nil || exitCode(err) != 2 {
+					t.Errorf("got %v, want a usage error", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var a struct {
+				Question string            `json:"question"`
+				Passages []json.RawMessage `json:"passages"`
+			}
+			if err := json.Unmarshal([]byte(out), &a); err != nil {
+				t.Fatalf("not one JSON answer: %v\n%s", err, out)
+			}
+			if a.Question != tt.question || len(a.Passages) != tt.passages {
+				t.Errorf("asked %q with %d passages, want %q with %d", a.Question, len(a.Passages), tt.question, tt.passages)
+			}
+		})
+	}
+	t.Run("unknown flag after the question", func(t *testing.T) {
+		_, _, err := runCLI(t, nil, "", "ask", "Hyperion", "-nope")
+		if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "-nope") || !strings.Contains(err.Error(), "--") {
+			t.Errorf("got %v, want a usage error naming -nope with a hint about --", err)
+		}
+	})
+	t.Run("config flag after an argument", func(t *testing.T) {
+		_, _, err := runCLI(t, nil, "", "invite", "now", "-app-id", "1100000000000000001")
+		if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), `unexpected argument "now"`) {
+			t.Errorf("got %v, want the stray argument refused", err)
+		}
+	})
+}

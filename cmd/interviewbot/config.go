@@ -179,22 +179,60 @@ func (cmd *command) parse(args []string, env func(string) string, stdout io.Writ
 	for _, o := range cmd.opts {
 		fs.Var(o, o.name, o.usage)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			cmd.help(stdout, env)
-			return nil, usageError{err}
+	// Package flag stops at the first argument that is not a flag: parse
+	// goes on after it, so flags may come anywhere, until a "--".
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				cmd.help(stdout, env)
+				return nil, usageError{err}
+			}
+			hint := ""
+			if cmd.args {
+				hint = "; an argument that starts with - goes after --"
+			}
+			return nil, usageError{fmt.Errorf("%w (see 'interviewbot %s -h'%s)", err, cmd.name, hint)}
 		}
-		return nil, usageError{fmt.Errorf("%w (see 'interviewbot %s -h')", err, cmd.name)}
+		left := fs.Args()
+		if len(left) == 0 || endedFlags(fs, args[:len(args)-len(left)]) {
+			rest = append(rest, left...)
+			break
+		}
+		rest, args = append(rest, left[0]), left[1:]
 	}
-	if fs.NArg() > 0 && !cmd.args {
-		return nil, usageError{fmt.Errorf("unexpected argument %s: configuration is given with flags or the environment (see 'interviewbot %s -h')", shown(fs.Arg(0)), cmd.name)}
+	if len(rest) > 0 && !cmd.args {
+		return nil, usageError{fmt.Errorf("unexpected argument %s: configuration is given with flags or the environment (see 'interviewbot %s -h')", shown(rest[0]), cmd.name)}
 	}
 	for _, o := range cmd.opts {
 		if err := o.resolve(env); err != nil {
 			return nil, err
 		}
 	}
-	return fs.Args(), nil
+	return rest, nil
+}
+
+// endedFlags reports whether fs.Parse, having taken the arguments in
+// parsed, stopped at a "--" rather than at an argument that is not a flag:
+// whether parsed ends in a "--" that is not the value of a flag.
+func endedFlags(fs *flag.FlagSet, parsed []string) bool {
+	for i := 0; i < len(parsed); i++ {
+		a := parsed[i]
+		if a == "--" {
+			return true
+		}
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		if f := fs.Lookup(name); f != nil {
+			if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+				continue
+			}
+		}
+		i++ // the flag's value
+	}
+	return false
 }
 
 // help prints the command's usage, each flag with the variable it falls
