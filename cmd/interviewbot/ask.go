@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/interviewbot/interviewbot/data"
@@ -21,6 +22,9 @@ type askAnswer struct {
 	Confidence float64      `json:"confidence"`
 	Error      string       `json:"error,omitempty"`
 	Passages   []askPassage `json:"passages"`
+	// Locale is the reading language -locale asked for: "zh-TW", "zh-CN"
+	// or "en"; absent without -locale.
+	Locale string `json:"locale,omitempty"`
 }
 
 type askPassage struct {
@@ -35,6 +39,9 @@ type askPassage struct {
 	Score      float64  `json:"score"`
 	Coverage   float64  `json:"coverage"`
 	Highlights []string `json:"highlights,omitempty"`
+	// Localized is the passage as the reader of Locale reads it: the
+	// original, in Simplified with mainland wording, or in English.
+	Localized string `json:"localized,omitempty"`
 }
 
 func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -49,7 +56,15 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		opts: []*option{
 			{name: "k", def: "3", kind: "int", usage: "how many passages to return per question", apply: intOpt(&k)},
 			{name: "json", def: "false", usage: "print one JSON object per question, one per line", apply: boolOpt(&asJSON)},
-			{name: "locale", kind: "string", usage: "reader's locale: zh-TW (original text), zh-CN (Simplified), en (English first); default: from the question", apply: stringOpt(&locale)},
+			{name: "locale", kind: "string", usage: "reader's locale: zh-TW (original text), zh-CN (Simplified), en (English first); default: from the question",
+				apply: func(v string) error {
+					l, ok := readingLocale(v)
+					if !ok {
+						return errors.New("is not a locale ask reads in: use zh-TW (the original, Traditional), zh-CN (Simplified) or en (English); zh-Hant, zh-HK, zh-Hans, en-US, en-GB and the like are understood too")
+					}
+					locale = l
+					return nil
+				}},
 		}}
 	questions, err := cmd.parse(args, func(string) string { return "" }, stdout)
 	if err != nil {
@@ -72,7 +87,7 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 			return ctx.Err()
 		}
 		if asJSON {
-			return writeJSON(w, ix.Article(), q, res, err)
+			return writeJSON(w, ix.Article(), q, res, err, locale)
 		}
 		writeText(w, ix.Article(), q, res, err, locale)
 		return w.Flush()
@@ -109,14 +124,20 @@ func buildIndex() (*index.Index, error) {
 	return ix, nil
 }
 
-func writeJSON(w io.Writer, a *data.Article, q string, res *index.Result, err error) error {
-	out := askAnswer{Question: q, Passages: []askPassage{}}
+// writeJSON writes one answer; with a locale (see readingLocale) it says
+// which and adds each passage as that reader reads it.
+func writeJSON(w io.Writer, a *data.Article, q string, res *index.Result, err error, locale string) error {
+	out := askAnswer{Question: q, Passages: []askPassage{}, Locale: locale}
 	if err != nil {
 		out.Error = friendly(err)
 	} else {
 		out.Question, out.Answered, out.Confidence = res.Question, res.Answered, round(res.Confidence)
 		for _, h := range res.Hits {
-			out.Passages = append(out.Passages, passageJSON(a, h))
+			p := passageJSON(a, h)
+			if locale != "" {
+				p.Localized = index.LangFor(locale, "").Pick(h.Passage.English, h.Passage.Text)
+			}
+			out.Passages = append(out.Passages, p)
 		}
 	}
 	b, err := json.Marshal(out)
@@ -141,6 +162,41 @@ func passageJSON(a *data.Article, h index.Hit) askPassage {
 		out.Highlights = append(out.Highlights, p.Text[s.Start:s.End])
 	}
 	return out
+}
+
+// localeTag is a BCP 47 tag, lower-cased, with - between its parts.
+var localeTag = regexp.MustCompile(`^([a-z]{2,3})((?:-[a-z0-9]{2,8})*)$`)
+
+// readingLocale maps a locale, as people and systems write it ("zh_TW",
+// "zh-Hant-HK", "en-GB"), to the reading language ask speaks: "zh-TW" for
+// Traditional, "zh-CN" for Simplified, "en" for English. "" stays "".
+func readingLocale(s string) (string, bool) {
+	l := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), "_", "-"))
+	if l == "" {
+		return "", true
+	}
+	m := localeTag.FindStringSubmatch(l)
+	if m == nil {
+		return "", false
+	}
+	lang, sub := m[1], strings.TrimPrefix(m[2], "-")
+	switch {
+	case lang == "en":
+		return "en", true
+	case lang != "zh":
+		return "", false
+	case sub == "hant" || strings.HasPrefix(sub, "hant-"):
+		return "zh-TW", true
+	case sub == "hans" || strings.HasPrefix(sub, "hans-"):
+		return "zh-CN", true
+	}
+	switch sub {
+	case "tw", "hk", "mo":
+		return "zh-TW", true
+	case "", "cn", "sg", "my":
+		return "zh-CN", true
+	}
+	return "", false
 }
 
 func round(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }

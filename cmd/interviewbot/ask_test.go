@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/interviewbot/interviewbot/index"
 )
 
 // runCLI runs the whole program as main would, with its own environment.
@@ -173,6 +176,97 @@ func TestAskFlagsAnywhere(t *testing.T) {
 		_, _, err := runCLI(t, nil, "", "invite", "now", "-app-id", "1100000000000000001")
 		if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), `unexpected argument "now"`) {
 			t.Errorf("got %v, want the stray argument refused", err)
+		}
+	})
+}
+
+// TestAskLocale: -locale takes the locales the bot reads in, in the usual
+// spellings, and refuses others; with -json it adds the reading language
+// to each answer and each passage's text as that reader reads it, and
+// changes nothing else.
+func TestAskLocale(t *testing.T) {
+	accepted := []struct{ locale, want string }{
+		{"zh-TW", "zh-TW"}, {"ZH-tw", "zh-TW"}, {"zh_TW", "zh-TW"}, {"zh-HK", "zh-TW"}, {"zh-MO", "zh-TW"},
+		{"zh-Hant", "zh-TW"}, {"zh-Hant-TW", "zh-TW"}, {"zh-CN", "zh-CN"}, {"zh-cn", "zh-CN"}, {"zh-SG", "zh-CN"},
+		{"zh-Hans", "zh-CN"}, {"zh-Hans-CN", "zh-CN"}, {"zh", "zh-CN"}, {"en", "en"}, {"EN", "en"}, {"en-US", "en"},
+		{"en-GB", "en"}, {"en_AU", "en"},
+	}
+	for _, tt := range accepted {
+		t.Run(tt.locale, func(t *testing.T) {
+			out, _, err := runCLI(t, nil, "", "ask", "-json", "-k", "5", "-locale", tt.locale, "研究員為什麼在乎GPU?")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var a map[string]any
+			if err := json.Unmarshal([]byte(out), &a); err != nil {
+				t.Fatal(err)
+			}
+			if a["locale"] != tt.want {
+				t.Errorf("locale %v, want %s", a["locale"], tt.want)
+			}
+			passages, _ := a["passages"].([]any)
+			if len(passages) == 0 {
+				t.Fatalf("no passages: %s", out)
+			}
+			changed := false
+			for _, p := range passages {
+				p := p.(map[string]any)
+				text, _ := p["text"].(string)
+				english, _ := p["english"].(string)
+				localized, _ := p["localized"].(string)
+				var want string
+				switch tt.want {
+				case "zh-TW":
+					want = text
+				case "zh-CN":
+					want = index.Simplified.Pick(english, text)
+				case "en":
+					want = english
+				}
+				if localized != want {
+					t.Errorf("passage %v: localized %.40q, want %.40q", p["id"], localized, want)
+				}
+				changed = changed || localized != text
+			}
+			if tt.want != "zh-TW" && !changed {
+				t.Errorf("no passage reads differently in %s", tt.want)
+			}
+		})
+	}
+	for _, locale := range []string{"xx", "fr-FR", "zh-XX", "english", "--", "en-"} {
+		t.Run("refused "+locale, func(t *testing.T) {
+			_, _, err := runCLI(t, nil, "", "ask", "-locale", locale, "Hyperion?")
+			if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "zh-TW") || !strings.Contains(err.Error(), "zh-CN") || !strings.Contains(err.Error(), "en") {
+				t.Errorf("got %v (exit %d), want a usage error listing zh-TW, zh-CN and en", err, exitCode(err))
+			}
+		})
+	}
+	t.Run("no locale, no new fields", func(t *testing.T) {
+		out, _, err := runCLI(t, nil, "Hyperion?\n\n", "ask", "-json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		answerKeys := []string{"answered", "confidence", "error", "passages", "question"}
+		passageKeys := []string{"asked", "coverage", "english", "highlights", "id", "position", "score", "section", "speaker", "speaker_en", "text"}
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			var a map[string]json.RawMessage
+			if err := json.Unmarshal([]byte(line), &a); err != nil {
+				t.Fatal(err)
+			}
+			for k := range a {
+				if !slices.Contains(answerKeys, k) {
+					t.Errorf("answer has %q: %s", k, line)
+				}
+			}
+			var ps []map[string]json.RawMessage
+			json.Unmarshal(a["passages"], &ps)
+			for _, p := range ps {
+				for k := range p {
+					if !slices.Contains(passageKeys, k) {
+						t.Errorf("passage has %q", k)
+					}
+				}
+			}
 		}
 	})
 }
