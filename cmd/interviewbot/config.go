@@ -127,6 +127,18 @@ func boolOpt(p *bool) func(string) error {
 	}
 }
 
+// idOpt takes a Discord ID (a snowflake), or nothing.
+func idOpt(p *string, what, hint string) func(string) error {
+	return func(v string) error {
+		v = strings.TrimSpace(v)
+		if v != "" && !snowflake.MatchString(v) {
+			return fmt.Errorf("is not a valid %s: it is all digits, like 1100000000000000001 (hint: %s)", what, hint)
+		}
+		*p = v
+		return nil
+	}
+}
+
 func durationOpt(p *time.Duration) func(string) error {
 	return func(v string) error {
 		d, err := time.ParseDuration(strings.TrimSpace(v))
@@ -143,8 +155,10 @@ func (c *config) options() []*option {
 	return []*option{
 		{name: "token", env: "DISCORD_TOKEN", kind: "string", secret: true, usage: "bot token",
 			apply: func(v string) error { c.Token = bareToken(v); return nil }},
-		{name: "app-id", env: "DISCORD_APP_ID", kind: "string", usage: "application ID; learnt from Discord when empty", apply: stringOpt(&c.AppID)},
-		{name: "guild-id", env: "DISCORD_GUILD_ID", kind: "string", usage: "register commands in this guild only, instantly", apply: stringOpt(&c.GuildID)},
+		{name: "app-id", env: "DISCORD_APP_ID", kind: "string", usage: "application ID; learnt from Discord when empty",
+			apply: idOpt(&c.AppID, "application ID", "Developer Portal → your application → General Information → Application ID")},
+		{name: "guild-id", env: "DISCORD_GUILD_ID", kind: "string", usage: "register commands in this guild only, instantly",
+			apply: idOpt(&c.GuildID, "server ID", "turn on Developer Mode in Discord's settings, then right-click the server → Copy Server ID")},
 		{name: "api-url", env: "DISCORD_API_URL", def: bot.DiscordAPIURL, kind: "string", usage: "Discord REST base URL", apply: stringOpt(&c.APIURL)},
 		{name: "public-key", env: "DISCORD_PUBLIC_KEY", kind: "string", usage: "application public key, hex", apply: stringOpt(&c.PublicKey)},
 		{name: "shard-id", env: "SHARD_ID", def: "0", kind: "int", usage: "this process's shard", apply: intOpt(&c.ShardID)},

@@ -341,3 +341,40 @@ func TestRunGatewayPortInUse(t *testing.T) {
 		t.Errorf("connected to the gateway anyway: %+v", st)
 	}
 }
+
+// TestAppIDMalformed: an application or guild ID that is not one is said
+// to be malformed, not missing, wherever it comes from and whichever
+// command reads it.
+func TestAppIDMalformed(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want []string
+	}{
+		{"invite, unset", []string{"invite"}, nil, []string{"DISCORD_APP_ID is not set", "hint:"}},
+		{"invite, flag", []string{"invite", "-app-id", "notanumber"}, nil, []string{`-app-id "notanumber" is not a valid application ID`, "digits", "hint:"}},
+		{"invite, env", []string{"invite"}, map[string]string{"DISCORD_APP_ID": "my-bot"}, []string{`DISCORD_APP_ID "my-bot" is not a valid application ID`}},
+		{"invite, guild", []string{"invite", "-app-id", "1100000000000000001", "-guild-id", "my server"}, nil, []string{`-guild-id "my server" is not a valid server ID`}},
+		{"register, env", []string{"register"}, map[string]string{"DISCORD_TOKEN": serveToken, "DISCORD_APP_ID": "12ab"}, []string{"DISCORD_APP_ID", "not a valid application ID"}},
+		{"run, guild", []string{"run"}, map[string]string{"DISCORD_TOKEN": serveToken, "DISCORD_GUILD_ID": "guild"}, []string{"DISCORD_GUILD_ID", "not a valid server ID"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, err := runCLI(t, tt.env, "", tt.args...)
+			if err == nil || exitCode(err) != 2 {
+				t.Fatalf("got %v (exit %d), want a usage error", err, exitCode(err))
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+			if strings.Contains(stdout+stderr+err.Error(), serveToken) {
+				t.Error("the output shows the token")
+			}
+		})
+	}
+}
