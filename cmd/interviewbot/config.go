@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"regexp"
 	"slices"
@@ -139,6 +140,17 @@ func idOpt(p *string, what, hint string) func(string) error {
 	}
 }
 
+// addrOpt takes an address to listen on: host:port or :port.
+func addrOpt(p *string) func(string) error {
+	return func(v string) error {
+		if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+			return errors.New("is not an address to listen on: want host:port or :port, like :8080")
+		}
+		*p = v
+		return nil
+	}
+}
+
 func durationOpt(p *time.Duration) func(string) error {
 	return func(v string) error {
 		d, err := time.ParseDuration(strings.TrimSpace(v))
@@ -163,7 +175,7 @@ func (c *config) options() []*option {
 		{name: "public-key", env: "DISCORD_PUBLIC_KEY", kind: "string", usage: "application public key, hex", apply: stringOpt(&c.PublicKey)},
 		{name: "shard-id", env: "SHARD_ID", def: "0", kind: "int", usage: "this process's shard", apply: intOpt(&c.ShardID)},
 		{name: "shard-count", env: "SHARD_COUNT", def: "1", kind: "int", usage: "number of shards", apply: intOpt(&c.ShardCount)},
-		{name: "addr", env: "HTTP_ADDR", def: ":8080", kind: "string", usage: "HTTP listen address for interactions, health and metrics", apply: stringOpt(&c.Addr)},
+		{name: "addr", env: "HTTP_ADDR", def: ":8080", kind: "string", usage: "HTTP listen address for interactions, health and metrics", apply: addrOpt(&c.Addr)},
 		{name: "log-format", env: "LOG_FORMAT", def: "text", kind: "string", usage: "log format: json or text", apply: stringOpt(&c.LogFormat)},
 		{name: "log-level", env: "LOG_LEVEL", def: "info", kind: "string", usage: "log level: debug, info, warn, error", apply: stringOpt(&c.LogLevel)},
 		{name: "log-questions", env: "LOG_QUESTIONS", def: "false", usage: "log the text of questions", apply: boolOpt(&c.LogQuestions)},

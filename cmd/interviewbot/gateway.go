@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"time"
 
 	"github.com/interviewbot/interviewbot/bot"
@@ -92,9 +91,9 @@ func serveGateway(ctx context.Context, c config, log *slog.Logger) error {
 
 	// Listen before connecting: a port in use fails at once, not after
 	// the bot has shown up online.
-	ln, err := net.Listen("tcp", c.Addr)
+	ln, err := listen(c.Addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", c.Addr, err)
+		return err
 	}
 	srv := bot.NewServer(bot.ServerConfig{
 		Logger: log, Gatherer: reg, Metrics: metrics, Ready: gw.Ready,

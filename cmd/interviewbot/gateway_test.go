@@ -323,6 +323,17 @@ func TestInvite(t *testing.T) {
 	}
 }
 
+// portInUse reports whether err says that the port is in use, and how to
+// choose another.
+func portInUse(err error) bool {
+	for _, w := range []string{"listen on", "in use", "HTTP_ADDR", "-addr"} {
+		if !strings.Contains(err.Error(), w) {
+			return false
+		}
+	}
+	return true
+}
+
 // The HTTP side is up before the gateway: a port in use fails at once.
 func TestRunGatewayPortInUse(t *testing.T) {
 	t.Parallel()
@@ -334,8 +345,8 @@ func TestRunGatewayPortInUse(t *testing.T) {
 	discord := discordtest.NewServer(t, discordtest.Options{Token: serveToken})
 	env := map[string]string{"DISCORD_TOKEN": serveToken, "DISCORD_API_URL": discord.APIURL(), "HTTP_ADDR": ln.Addr().String()}
 	_, _, err = runCLI(t, env, "")
-	if err == nil || !strings.Contains(err.Error(), "listen on") {
-		t.Fatalf("run = %v, want a listen error", err)
+	if err == nil || exitCode(err) != 1 || !portInUse(err) {
+		t.Fatalf("run = %v, want a listen error that says the port is in use and how to choose another", err)
 	}
 	if st := discord.Stats(); st.Connections != 0 {
 		t.Errorf("connected to the gateway anyway: %+v", st)

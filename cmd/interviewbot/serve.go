@@ -68,9 +68,9 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 		log.Info("commands registered", "where", where, "commands", names)
 	}
 
-	ln, err := net.Listen("tcp", c.Addr)
+	ln, err := listen(c.Addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", c.Addr, err)
+		return err
 	}
 	srv := bot.NewServer(bot.ServerConfig{
 		Bot: b, PublicKey: key, Editor: session, Logger: log,
@@ -189,7 +189,7 @@ func runHealthcheck(ctx context.Context, args []string, env func(string) string,
 	cmd := &command{name: "healthcheck", usage: "interviewbot healthcheck [flags]",
 		about: "Exits 0 when the bot answers /healthz with 200, 1 otherwise.",
 		opts: []*option{
-			{name: "addr", env: "HTTP_ADDR", def: ":8080", kind: "string", usage: "the address the bot listens on; its port is probed on 127.0.0.1", apply: stringOpt(&addr)},
+			{name: "addr", env: "HTTP_ADDR", def: ":8080", kind: "string", usage: "the address the bot listens on; its port is probed on 127.0.0.1", apply: addrOpt(&addr)},
 			{name: "url", kind: "string", usage: "URL to probe instead (default http://127.0.0.1:PORT/healthz)", apply: stringOpt(&u)},
 			{name: "timeout", def: "3s", kind: "duration", usage: "how long to wait for an answer", apply: durationOpt(&timeout)},
 		}}
