@@ -81,8 +81,16 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
-	answer := func(q string) error {
-		res, err := ix.Search(ctx, index.Request{Question: q, Limit: k})
+	// answer answers q; a question too long to hold whole comes clipped,
+	// and needs no search to be refused.
+	answer := func(q string, long bool) error {
+		var res *index.Result
+		var err error
+		if long {
+			err = index.ErrTooLong
+		} else {
+			res, err = ix.Search(ctx, index.Request{Question: q, Limit: k})
+		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -93,21 +101,39 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return w.Flush()
 	}
 	if len(questions) > 0 {
-		return answer(strings.Join(questions, " "))
+		return answer(strings.Join(questions, " "), false)
 	}
-	r := bufio.NewReader(stdin)
+	return eachLine(stdin, answer)
+}
+
+// maxLine bounds what ask holds of one line of questions: far above what a
+// question may be (index.MaxQuestionRunes), far below what a stray file
+// piped in may hold.
+const maxLine = 16 << 10
+
+// eachLine calls fn with each line of r, without its line ending. A line
+// longer than maxLine comes as its first maxLine bytes, with long set, and
+// the rest of it is read and dropped: memory stays bounded whatever comes
+// in.
+func eachLine(r io.Reader, fn func(line string, long bool) error) error {
+	br := bufio.NewReaderSize(r, maxLine)
 	for {
-		line, readErr := r.ReadString('\n')
-		if line != "" || readErr == nil {
-			if err := answer(strings.TrimRight(line, "\r\n")); err != nil {
+		b, err := br.ReadSlice('\n')
+		long := errors.Is(err, bufio.ErrBufferFull)
+		line := string(b)
+		for errors.Is(err, bufio.ErrBufferFull) {
+			_, err = br.ReadSlice('\n')
+		}
+		if line != "" || err == nil {
+			if err := fn(strings.TrimRight(line, "\r\n"), long); err != nil {
 				return err
 			}
 		}
-		if errors.Is(readErr, io.EOF) {
+		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		if readErr != nil {
-			return fmt.Errorf("read questions: %w", readErr)
+		if err != nil {
+			return fmt.Errorf("read questions: %w", err)
 		}
 	}
 }
@@ -130,6 +156,9 @@ func writeJSON(w io.Writer, a *data.Article, q string, res *index.Result, err er
 	out := askAnswer{Question: q, Passages: []askPassage{}, Locale: locale}
 	if err != nil {
 		out.Error = friendly(err)
+		if errors.Is(err, index.ErrTooLong) {
+			out.Question = clip(q, 100)
+		}
 	} else {
 		out.Question, out.Answered, out.Confidence = res.Question, res.Answered, round(res.Confidence)
 		for _, h := range res.Hits {
@@ -241,9 +270,18 @@ func writeText(w io.Writer, a *data.Article, q string, res *index.Result, err er
 func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n   ") }
 
 func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > 80 {
-		return string(r[:80]) + "…"
+	return clip(strings.Join(strings.Fields(s), " "), 80)
+}
+
+// clip cuts s after n characters, marking the cut with "…", and makes it
+// valid UTF-8 (a line clipped at a byte count may end mid-character).
+func clip(s string, n int) string {
+	i := 0
+	for at := range s {
+		if i == n {
+			return strings.ToValidUTF8(s[:at], "\uFFFD") + "…"
+		}
+		i++
 	}
-	return s
+	return strings.ToValidUTF8(s, "\uFFFD")
 }

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/interviewbot/interviewbot/index"
 )
@@ -269,4 +272,89 @@ func TestAskLocale(t *testing.T) {
 			}
 		}
 	})
+}
+
+// repeatReader reads s over and over, n bytes in all, without holding
+// them.
+type repeatReader struct {
+	s    string
+	n    int
+	read int
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	if r.read == r.n {
+		return 0, io.EOF
+	}
+	n := 0
+	for n < len(p) && r.read < r.n {
+		c := copy(p[n:min(len(p), n+r.n-r.read)], r.s[r.read%len(r.s):])
+		n += c
+		r.read += c
+	}
+	return n, nil
+}
+
+// askReading runs ask -json on stdin and returns its output lines and
+// how many bytes the program allocated meanwhile.
+func askReading(t *testing.T, stdin io.Reader) ([]string, uint64) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	err := run(context.Background(), []string{"interviewbot", "ask", "-json", "-k", "1"}, func(string) string { return "" }, stdin, &out, &errOut)
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatalf("ask: %v\n%s", err, errOut.String())
+	}
+	return strings.Split(strings.TrimRight(out.String(), "\n"), "\n"), after.TotalAlloc - before.TotalAlloc
+}
+
+// TestAskHugeLine: a 100 MB line without a newline is answered with one
+// short error line that echoes a clipped question; the lines around it are
+// answered as usual; and reading it costs next to nothing in memory.
+func TestAskHugeLine(t *testing.T) {
+	_, baseline := askReading(t, strings.NewReader("Hyperion?\nWhat is Prometheus?\n"))
+	const huge = 100_000_000
+	lines, allocated := askReading(t, io.MultiReader(
+		strings.NewReader("Hyperion?\n"),
+		&repeatReader{s: "長", n: huge}, // a line 100 MB long, cut mid-character at any fixed size
+		strings.NewReader("\nWhat is Prometheus?\n"),
+	))
+	if len(lines) != 3 {
+		t.Fatalf("%d lines of output for 3 questions", len(lines))
+	}
+	var a struct {
+		Question string `json:"question"`
+		Error    string `json:"error"`
+	}
+	if err := json.Unmarshal([]byte(lines[1]), &a); err != nil {
+		t.Fatalf("not JSON: %v\n%.200s", err, lines[1])
+	}
+	if !strings.Contains(a.Error, "too long") || len(lines[1]) > 1000 || !strings.HasPrefix(a.Question, "長長長") ||
+		!utf8.ValidString(a.Question) || strings.ContainsRune(a.Question, utf8.RuneError) {
+		t.Errorf("the long line's answer: %.300s", lines[1])
+	}
+	if !strings.Contains(lines[2], `"question":"What is Prometheus?"`) || !strings.Contains(lines[2], `"answered":true`) {
+		t.Errorf("the line after the long one: %.300s", lines[2])
+	}
+	extra := int64(allocated) - int64(baseline)
+	if extra > 8<<20 {
+		t.Errorf("reading a %d MB line allocated %d MB more than two short questions", huge>>20, extra>>20)
+	}
+	t.Logf("a %d MB line: %d KiB more allocated than two short questions", huge>>20, extra>>10)
+}
+
+// BenchmarkEachLine reads a 100 MB line without a newline: what it
+// allocates is what ask holds of it.
+func BenchmarkEachLine(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		lines := 0
+		err := eachLine(&repeatReader{s: "長", n: 100_000_000}, func(string, bool) error { lines++; return nil })
+		if err != nil || lines != 1 {
+			b.Fatalf("%d lines, %v", lines, err)
+		}
+	}
 }
