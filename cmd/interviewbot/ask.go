@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
@@ -173,7 +175,7 @@ func writeJSON(w io.Writer, a *data.Article, q string, res *index.Result, err er
 	if err != nil {
 		return fmt.Errorf("encode answer: %w", err)
 	}
-	_, err = fmt.Fprintf(w, "%s\n", b)
+	_, err = fmt.Fprintf(w, "%s\n", escapeControls(b))
 	return err
 }
 
@@ -243,10 +245,10 @@ func friendly(err error) string {
 
 func writeText(w io.Writer, a *data.Article, q string, res *index.Result, err error, locale string) {
 	if err != nil {
-		fmt.Fprintf(w, "? %s\n  %s\n\n", oneLine(q), friendly(err))
+		fmt.Fprintf(w, "? %s\n  %s\n\n", printable(oneLine(q)), friendly(err))
 		return
 	}
-	fmt.Fprintf(w, "? %s\n", res.Question)
+	fmt.Fprintf(w, "? %s\n", printable(strings.Join(strings.Fields(res.Question), " ")))
 	if !res.Answered {
 		fmt.Fprintf(w, "  The interview doesn't answer that (confidence %.2f).\n", res.Confidence)
 		if len(res.Hits) > 0 {
@@ -265,6 +267,52 @@ func writeText(w io.Writer, a *data.Article, q string, res *index.Result, err er
 		}
 	}
 	fmt.Fprintln(w)
+}
+
+// terminalControl reports whether a terminal acts on r rather than show
+// it: the C0 controls, DEL and the C1 controls (ESC and CSI start escape
+// sequences that retitle windows, clear screens or worse), and the bidi
+// controls, which reorder what follows.
+func terminalControl(r rune) bool {
+	return r < 0x20 || 0x7f <= r && r < 0xa0 || 0x202a <= r && r <= 0x202e || 0x2066 <= r && r <= 0x2069
+}
+
+// printable is s, from the asker, made safe to print on a terminal: each
+// control (see terminalControl) but a newline, and each byte that is not
+// UTF-8, becomes U+FFFD; a tab becomes a space.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n':
+			return r
+		case r == '\t':
+			return ' '
+		case terminalControl(r):
+			return utf8.RuneError
+		}
+		return r
+	}, s)
+}
+
+// escapeControls escapes in a JSON text the controls encoding/json leaves
+// as they are (DEL, C1, bidi), so that the line is safe on a terminal and
+// decodes to the same values. They can only be inside strings, where \u
+// escapes mean them.
+func escapeControls(b []byte) []byte {
+	if !bytes.ContainsFunc(b, terminalControl) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if terminalControl(r) {
+			out = fmt.Appendf(out, `\u%04x`, r)
+		} else {
+			out = append(out, b[:n]...)
+		}
+		b = b[n:]
+	}
+	return out
 }
 
 func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n   ") }

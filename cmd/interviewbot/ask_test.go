@@ -358,3 +358,82 @@ func BenchmarkEachLine(b *testing.B) {
 		}
 	}
 }
+
+// TestAskControlCharacters: what the asker typed is printed so that a
+// terminal shows it and does not act on it: no C0 control but newlines, no
+// DEL, no C1 control, no invalid UTF-8, in text; in JSON the same, escaped,
+// so the question decodes as it was asked.
+func TestAskControlCharacters(t *testing.T) {
+	questions := []string{
+		"\x1b]0;pwned\x07",
+		"Hyperion\x1b]0;pwned\x07?",
+		"\x1b[2J\x7f",
+		"\u009b31m\x7f",
+		"\u009b\x7f",
+		"\x1b\x07",
+		"\x9b\x1b\x07",
+		"\x1b]0;x\x07" + strings.Repeat("a", 3000),
+		"\u202eHyperion",
+	}
+	stdin := strings.Join(questions, "\n") + "\n"
+	safe := func(t *testing.T, out string) {
+		t.Helper()
+		if !utf8.ValidString(out) {
+			t.Errorf("invalid UTF-8 in %q", out)
+		}
+		for _, r := range out {
+			if r < 0x20 && r != '\n' || r == 0x7f || 0x80 <= r && r < 0xa0 || r == 0x202e {
+				t.Errorf("%U in %q", r, out)
+				return
+			}
+		}
+	}
+	t.Run("text", func(t *testing.T) {
+		out, _, err := runCLI(t, nil, stdin, "ask", "-k", "1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		safe(t, out)
+		if strings.Count(out, "\n? ") != len(questions)-1 {
+			t.Errorf("want %d answers:\n%s", len(questions), out)
+		}
+	})
+	t.Run("argument", func(t *testing.T) {
+		out, _, err := runCLI(t, nil, "", "ask", "-k", "1", "\x1b]0;pwned\x07", "\u009b")
+		if err != nil {
+			t.Fatal(err)
+		}
+		safe(t, out)
+	})
+	t.Run("json", func(t *testing.T) {
+		out, _, err := runCLI(t, nil, stdin, "ask", "-json", "-k", "1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		safe(t, out)
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if len(lines) != len(questions) {
+			t.Fatalf("%d answers to %d questions", len(lines), len(questions))
+		}
+		errors := 0
+		for i, q := range questions {
+			var a struct {
+				Question string `json:"question"`
+				Error    string `json:"error"`
+			}
+			if err := json.Unmarshal([]byte(lines[i]), &a); err != nil {
+				t.Fatal(err)
+			}
+			if a.Error == "" || strings.Contains(a.Error, "too long") || !utf8.ValidString(q) {
+				continue
+			}
+			errors++
+			if a.Question != q {
+				t.Errorf("line %d echoes %q, want %q", i+1, a.Question, q)
+			}
+		}
+		if errors < 2 {
+			t.Errorf("only %d questions echoed as asked", errors)
+		}
+	})
+}
