@@ -46,7 +46,7 @@ type askPassage struct {
 	Localized string `json:"localized,omitempty"`
 }
 
-func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func runAsk(ctx context.Context, args []string, con *console, stdin io.Reader, stdout io.Writer) error {
 	var (
 		k      int
 		asJSON bool

@@ -18,7 +18,7 @@ const invitePermissions = 1<<10 | 1<<11 | 1<<14 | 1<<16 | 1<<38
 
 var snowflake = regexp.MustCompile(`^[0-9]{15,21}$`)
 
-func runInvite(args []string, env func(string) string, stdout, stderr io.Writer) error {
+func runInvite(args []string, env func(string) string, stdout io.Writer) error {
 	c, err := parseConfig("invite", "interviewbot invite [flags]",
 		"Prints the link that adds the bot to a server, with the least permissions\n"+
 			"it needs (in DISCORD_GUILD_ID's server when set).",

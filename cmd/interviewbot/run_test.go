@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/rand"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -301,6 +302,86 @@ func TestMalformedDotenv(t *testing.T) {
 		stdout, stderr, err := runCLI(t, nil, "", "invite")
 		if err != nil || !strings.Contains(stdout, "client_id=1100000000000000009") || !strings.Contains(stdout, "guild_id=1300000000000000001") {
 			t.Errorf("invite = %v\n%s%s", err, stdout, stderr)
+		}
+	})
+}
+
+// TestStderrJSON: when logs are JSON (by flag, environment or .env), every
+// line on stderr is a JSON log line, the last words and usage errors too;
+// help still goes to stdout as text. In text, the last words are one
+// plain line.
+func TestStderrJSON(t *testing.T) {
+	jsonLogs := map[string]string{"LOG_FORMAT": "json"}
+	tests := []struct {
+		name   string
+		args   []string
+		env    map[string]string
+		dotenv string
+		exit   int
+		want   string // in the error line's msg
+		stdout string
+	}{
+		{"no token", []string{"run"}, jsonLogs, "", 2, "DISCORD_TOKEN is not set", ""},
+		{"no token, .env", []string{"run"}, nil, "LOG_FORMAT=json\n", 2, "DISCORD_TOKEN is not set", ""},
+		{"no token, flag", []string{"-log-format", "json"}, nil, "", 2, "DISCORD_TOKEN is not set", ""},
+		{"no public key", []string{"serve"}, jsonLogs, "", 2, "DISCORD_PUBLIC_KEY", ""},
+		{"bad flag", []string{"ask", "-nope"}, jsonLogs, "", 2, "-nope", ""},
+		{"bad flag after the log format", []string{"run", "-log-format=json", "-nope"}, nil, "", 2, "-nope", ""},
+		{"unknown command", []string{"nope"}, jsonLogs, "", 2, "nope", ""},
+		{"bad locale", []string{"ask", "-locale", "xx", "Hyperion"}, jsonLogs, "", 2, "locale", ""},
+		{"no app ID", []string{"invite"}, jsonLogs, "", 2, "DISCORD_APP_ID", ""},
+		{"unhealthy", []string{"healthcheck", "-addr", freeAddr(t)}, jsonLogs, "", 1, "healthcheck", ""},
+		{"control characters", []string{"ask", "-\x1b]0;x\x07"}, jsonLogs, "", 2, "flag provided but not defined", ""},
+		{"malformed .env, ask", []string{"ask", "Hyperion?"}, nil, "LOG_FORMAT=json\nDISCORD_TOKEN=\"x\n", 0, ".env line 2", "Hyperion"},
+		{"help", []string{"-h"}, jsonLogs, "", 0, "", "usage:"},
+		{"command help", []string{"run", "-h"}, jsonLogs, "", 0, "", "usage:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inDir(t, tt.dotenv)
+			stdout, stderr, err := runCLI(t, tt.env, "", tt.args...)
+			if exitCode(err) != tt.exit && !(err == nil && tt.exit == 0) {
+				t.Fatalf("exit %d (%v), want %d", exitCode(err), err, tt.exit)
+			}
+			if !strings.Contains(stdout, tt.stdout) {
+				t.Errorf("stdout lacks %q:\n%s", tt.stdout, stdout)
+			}
+			found := tt.want == ""
+			for _, line := range strings.Split(strings.TrimSuffix(stderr, "\n"), "\n") {
+				if line == "" && stderr == "" {
+					continue
+				}
+				var entry struct {
+					Level string `json:"level"`
+					Msg   string `json:"msg"`
+				}
+				if err := json.Unmarshal([]byte(line), &entry); err != nil || entry.Level == "" || entry.Msg == "" {
+					t.Errorf("not a JSON log line: %q", line)
+					continue
+				}
+				if tt.want != "" && strings.Contains(entry.Msg, tt.want) {
+					found = true
+				}
+				if strings.ContainsAny(line, "\x1b\x07") {
+					t.Errorf("a control character in %q", line)
+				}
+			}
+			if !found {
+				t.Errorf("no log line says %q:\n%s", tt.want, stderr)
+			}
+			if tt.want == "" && stderr != "" {
+				t.Errorf("stderr: %s", stderr)
+			}
+		})
+	}
+	t.Run("text", func(t *testing.T) {
+		inDir(t, "")
+		_, stderr, err := runCLI(t, map[string]string{"LOG_FORMAT": "json"}, "", "run", "-log-format", "text", "-\x1b]0;x\x07")
+		if exitCode(err) != 2 {
+			t.Fatalf("exit %d (%v)", exitCode(err), err)
+		}
+		if want := "interviewbot: flag provided but not defined: -\uFFFD]0;x\uFFFD"; !strings.HasPrefix(stderr, want) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("stderr %q, want one line starting %q", stderr, want)
 		}
 	})
 }

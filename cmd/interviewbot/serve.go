@@ -151,7 +151,7 @@ func redactToken(err error, token string) error {
 }
 
 // runRegister registers the slash commands once and says what it did.
-func runRegister(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+func runRegister(ctx context.Context, args []string, env func(string) string, stdout io.Writer) error {
 	c, err := parseConfig("register", "interviewbot register [flags]",
 		"Replaces the application's slash commands with this version's: in the guild\n"+
 			"DISCORD_GUILD_ID when set (instant), else globally (up to an hour to show).",
@@ -183,7 +183,7 @@ func runRegister(ctx context.Context, args []string, env func(string) string, st
 
 // runHealthcheck probes /healthz of a process on this machine: the
 // container's HEALTHCHECK, in an image with no shell or curl.
-func runHealthcheck(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+func runHealthcheck(ctx context.Context, args []string, env func(string) string, stdout io.Writer) error {
 	var addr, u string
 	var timeout time.Duration
 	cmd := &command{name: "healthcheck", usage: "interviewbot healthcheck [flags]",
