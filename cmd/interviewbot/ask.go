@@ -97,15 +97,27 @@ func runAsk(ctx context.Context, args []string, con *console, stdin io.Reader, s
 			return ctx.Err()
 		}
 		if asJSON {
-			return writeJSON(w, ix.Article(), q, res, err, locale)
+			if err := writeJSON(w, ix.Article(), q, res, err, locale); err != nil {
+				return err
+			}
+		} else {
+			writeText(w, ix.Article(), q, res, err, locale)
 		}
-		writeText(w, ix.Article(), q, res, err, locale)
+		// Each answer as soon as it is ready, for a person at a terminal
+		// or a program that asks and waits.
 		return w.Flush()
 	}
 	if len(questions) > 0 {
 		return answer(strings.Join(questions, " "), false)
 	}
-	return eachLine(stdin, answer)
+	// A person at a terminal is prompted; stderr carries the prompt, so
+	// that stdout holds only answers, unless it is for JSON logs.
+	var prompt func()
+	if isTerminal(stdin) && con.json == nil {
+		prompt = func() { fmt.Fprint(con.w, "> ") }
+		defer fmt.Fprintln(con.w) // after Ctrl-D, the shell's prompt on a line of its own
+	}
+	return eachLine(stdin, prompt, answer)
 }
 
 // maxLine bounds what ask holds of one line of questions: far above what a
@@ -113,13 +125,16 @@ func runAsk(ctx context.Context, args []string, con *console, stdin io.Reader, s
 // piped in may hold.
 const maxLine = 16 << 10
 
-// eachLine calls fn with each line of r, without its line ending. A line
-// longer than maxLine comes as its first maxLine bytes, with long set, and
-// the rest of it is read and dropped: memory stays bounded whatever comes
-// in.
-func eachLine(r io.Reader, fn func(line string, long bool) error) error {
+// eachLine calls fn with each line of r, without its line ending, and
+// prompt, unless nil, before reading each. A line longer than maxLine comes
+// as its first maxLine bytes, with long set, and the rest of it is read and
+// dropped: memory stays bounded whatever comes in.
+func eachLine(r io.Reader, prompt func(), fn func(line string, long bool) error) error {
 	br := bufio.NewReaderSize(r, maxLine)
 	for {
+		if prompt != nil {
+			prompt()
+		}
 		b, err := br.ReadSlice('\n')
 		long := errors.Is(err, bufio.ErrBufferFull)
 		line := string(b)

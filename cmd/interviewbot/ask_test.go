@@ -352,7 +352,7 @@ func BenchmarkEachLine(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		lines := 0
-		err := eachLine(&repeatReader{s: "長", n: 100_000_000}, func(string, bool) error { lines++; return nil })
+		err := eachLine(&repeatReader{s: "長", n: 100_000_000}, nil, func(string, bool) error { lines++; return nil })
 		if err != nil || lines != 1 {
 			b.Fatalf("%d lines, %v", lines, err)
 		}
