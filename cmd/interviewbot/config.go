@@ -176,8 +176,21 @@ func (c *config) options() []*option {
 		{name: "shard-id", env: "SHARD_ID", def: "0", kind: "int", usage: "this process's shard", apply: intOpt(&c.ShardID)},
 		{name: "shard-count", env: "SHARD_COUNT", def: "1", kind: "int", usage: "number of shards", apply: intOpt(&c.ShardCount)},
 		{name: "addr", env: "HTTP_ADDR", def: ":8080", kind: "string", usage: "HTTP listen address for interactions, health and metrics", apply: addrOpt(&c.Addr)},
-		{name: "log-format", env: "LOG_FORMAT", def: "text", kind: "string", usage: "log format: json or text", apply: stringOpt(&c.LogFormat)},
-		{name: "log-level", env: "LOG_LEVEL", def: "info", kind: "string", usage: "log level: debug, info, warn, error", apply: stringOpt(&c.LogLevel)},
+		{name: "log-format", env: "LOG_FORMAT", def: "text", kind: "string", usage: "log format: json or text", apply: func(v string) error {
+			if f := strings.ToLower(strings.TrimSpace(v)); f != "json" && f != "text" {
+				return errors.New("is not a log format: use json or text")
+			}
+			c.LogFormat = v
+			return nil
+		}},
+		{name: "log-level", env: "LOG_LEVEL", def: "info", kind: "string", usage: "log level: debug, info, warn, error", apply: func(v string) error {
+			var level slog.Level
+			if err := level.UnmarshalText([]byte(strings.TrimSpace(v))); err != nil {
+				return errors.New("is not a log level: use debug, info, warn or error")
+			}
+			c.LogLevel = v
+			return nil
+		}},
 		{name: "log-questions", env: "LOG_QUESTIONS", def: "false", usage: "log the text of questions", apply: boolOpt(&c.LogQuestions)},
 		{name: "register", env: "REGISTER_COMMANDS", def: "false", usage: "register the slash commands at start-up", apply: boolOpt(&c.Register)},
 	}
@@ -332,19 +345,18 @@ func (c *config) checkShards() error {
 	return nil
 }
 
+// logger is the logger of run and serve, as -log-format and -log-level
+// say; their options checked both.
 func (c *config) logger(w io.Writer) (*slog.Logger, error) {
 	var level slog.Level
-	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
-		return nil, usageError{fmt.Errorf("LOG_LEVEL %s: use debug, info, warn or error", shown(c.LogLevel))}
+	if err := level.UnmarshalText([]byte(strings.TrimSpace(c.LogLevel))); err != nil {
+		return nil, usageError{fmt.Errorf("log level %s: use debug, info, warn or error", shown(c.LogLevel))}
 	}
 	opts := &slog.HandlerOptions{Level: level}
-	switch strings.ToLower(c.LogFormat) {
-	case "json":
+	if strings.EqualFold(strings.TrimSpace(c.LogFormat), "json") {
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
-	case "text", "":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
 	}
-	return nil, usageError{fmt.Errorf("LOG_FORMAT %s: use json or text", shown(c.LogFormat))}
+	return slog.New(slog.NewTextHandler(w, opts)), nil
 }
 
 // isTerminal reports whether r is an interactive terminal. /dev/null is a

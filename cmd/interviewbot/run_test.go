@@ -118,6 +118,9 @@ func TestMalformedSetting(t *testing.T) {
 		{"-log-questions", []string{"run", "-log-questions=maybe"}, nil, "", "-log-questions"},
 		{"-register", []string{"serve", "-register=please"}, nil, "", "-register"},
 		{"-shard-id", []string{"run", "-shard-id", "1.5"}, nil, "", "-shard-id"},
+		{"-log-level", []string{"run", "-log-level", "loud"}, nil, "", `-log-level "loud"`},
+		{"-log-format", []string{"serve", "-log-format", "xml"}, nil, "", `-log-format "xml"`},
+		{"LOG_LEVEL", []string{"serve"}, map[string]string{"LOG_LEVEL": "loud"}, "", `LOG_LEVEL "loud"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
