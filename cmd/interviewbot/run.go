@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -73,7 +74,7 @@ func runCommand(ctx context.Context, args []string, env func(string) string, pro
 			cmd, rest = a, rest[1:]
 		}
 	}
-	if cmd == "help" && len(rest) > 0 { // help COMMAND is COMMAND -h
+	if cmd == "help" && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") { // help COMMAND is COMMAND -h
 		cmd, rest = rest[0], []string{"-h"}
 	}
 	switch cmd {

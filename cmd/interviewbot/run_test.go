@@ -208,6 +208,7 @@ func TestTopLevel(t *testing.T) {
 		{[]string{"--help"}, commands, []string{"-shard-count", "-token"}},
 		{[]string{"-help"}, commands, []string{"-shard-count", "-token"}},
 		{[]string{"help"}, commands, []string{"-shard-count", "-token"}},
+		{[]string{"help", "-h"}, commands, []string{"-shard-count", "-token"}},
 		{[]string{"help", "ask"}, []string{"usage: interviewbot ask", "-locale"}, []string{"-token"}},
 		{[]string{"version"}, []string{"interviewbot " + version, "passages"}, nil},
 		{[]string{"-version"}, []string{"interviewbot " + version, "passages"}, nil},
