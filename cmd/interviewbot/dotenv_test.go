@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 
@@ -45,4 +46,20 @@ func FuzzDotenvProblem(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestDotenvExample: the example configuration, copied to .env as it is,
+// reads without a problem.
+func TestDotenvExample(t *testing.T) {
+	src, err := os.ReadFile("../../.env.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if start, line, what := dotenvProblem(src); start >= 0 {
+		t.Errorf(".env.example line %d: %s", line, what)
+	}
+	inDir(t, string(src))
+	if _, problem := environment(func(string) string { return "" }); problem != nil {
+		t.Error(problem)
+	}
 }
