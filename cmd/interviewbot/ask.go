@@ -110,8 +110,8 @@ func runAsk(ctx context.Context, args []string, con *console, stdin io.Reader, s
 	if len(questions) > 0 {
 		return answer(strings.Join(questions, " "), false)
 	}
-	// A person at a terminal is prompted; stderr carries the prompt, so
-	// that stdout holds only answers, unless it is for JSON logs.
+	// A person at a terminal gets a prompt, on stderr so that stdout holds
+	// only answers; not when stderr is for JSON logs.
 	var prompt func()
 	if isTerminal(stdin) && con.json == nil {
 		prompt = func() { fmt.Fprint(con.w, "> ") }
