@@ -2,13 +2,15 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/interviewbot/interviewbot/bot"
 	"github.com/interviewbot/interviewbot/data"
@@ -20,10 +22,15 @@ import (
 type askAnswer struct {
 	Question   string       `json:"question"`
 	Answered   bool         `json:"answered"`
+	// Verdict is "answer", "unsure" (the closest passages may not answer
+	// it), "none" or "chat" (small talk: no passages).
 	Verdict    string       `json:"verdict"`
 	Confidence float64      `json:"confidence"`
 	Error      string       `json:"error,omitempty"`
 	Passages   []askPassage `json:"passages"`
+	// Locale is the reading language -locale asked for: "zh-TW", "zh-CN"
+	// or "en"; absent without -locale.
+	Locale string `json:"locale,omitempty"`
 }
 
 type askPassage struct {
@@ -38,23 +45,38 @@ type askPassage struct {
 	Score      float64  `json:"score"`
 	Coverage   float64  `json:"coverage"`
 	Highlights []string `json:"highlights,omitempty"`
+	// Localized is the passage as the reader of Locale reads it: the
+	// original, in Simplified with mainland wording, or in English.
+	Localized string `json:"localized,omitempty"`
 }
 
-func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	k := fs.Int("k", 3, "how many passages to return per question")
-	asJSON := fs.Bool("json", false, "print one JSON object per question, one per line")
-	locale := fs.String("locale", "", "reader's locale: zh-TW (original text), zh-CN (Simplified), en (English first); default: from the question")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: interviewbot ask [-k N] [-json] [-locale L] [QUESTION...]\n\n"+
-			"Answers QUESTION, or each line of standard input when no question is given.\n\n")
-		fs.PrintDefaults()
+func runAsk(ctx context.Context, args []string, con *console, stdin io.Reader, stdout io.Writer) error {
+	var (
+		k      int
+		asJSON bool
+		locale string
+	)
+	cmd := &command{name: "ask", usage: "interviewbot ask [-k N] [-json] [-locale L] [QUESTION...]",
+		about: "Answers QUESTION, or each line of standard input when no question is given.",
+		args:  true,
+		opts: []*option{
+			{name: "k", def: "3", kind: "int", usage: "how many passages to return per question", apply: intOpt(&k)},
+			{name: "json", def: "false", usage: "print one JSON object per question, one per line", apply: boolOpt(&asJSON)},
+			{name: "locale", kind: "string", usage: "reader's locale: zh-TW (original text), zh-CN (Simplified), en (English first); default: from the question",
+				apply: func(v string) error {
+					l, ok := readingLocale(v)
+					if !ok {
+						return errors.New("is not a locale ask reads in: use zh-TW (the original, Traditional), zh-CN (Simplified) or en (English); zh-Hant, zh-HK, zh-Hans, en-US, en-GB and the like are understood too")
+					}
+					locale = l
+					return nil
+				}},
+		}}
+	questions, err := cmd.parse(args, func(string) string { return "" }, stdout)
+	if err != nil {
+		return err
 	}
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
-	}
-	if *k < 1 || *k > index.MaxLimit {
+	if k < 1 || k > index.MaxLimit {
 		return usageError{fmt.Errorf("-k must be between 1 and %d", index.MaxLimit)}
 	}
 	ix, err := buildIndex()
@@ -65,33 +87,74 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
-	answer := func(q string) error {
-		res, err := ix.Search(ctx, index.Request{Question: q, Limit: *k})
+	// answer answers q; a question too long to hold whole comes clipped,
+	// and needs no search to be refused.
+	answer := func(q string, long bool) error {
+		var res *index.Result
+		var err error
+		if long {
+			err = index.ErrTooLong
+		} else {
+			res, err = ix.Search(ctx, index.Request{Question: q, Limit: k})
+		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if *asJSON {
-			return writeJSON(w, ix.Article(), q, res, err)
+		if asJSON {
+			if err := writeJSON(w, ix.Article(), q, res, err, locale); err != nil {
+				return err
+			}
+		} else {
+			writeText(w, ix.Article(), q, res, err, locale)
 		}
-		writeText(w, ix.Article(), q, res, err, *locale)
+		// Each answer as soon as it is ready, for a person at a terminal
+		// or a program that asks and waits.
 		return w.Flush()
 	}
-	if fs.NArg() > 0 {
-		return answer(strings.Join(fs.Args(), " "))
+	if len(questions) > 0 {
+		return answer(strings.Join(questions, " "), false)
 	}
-	r := bufio.NewReader(stdin)
+	// A person at a terminal gets a prompt, on stderr so that stdout holds
+	// only answers; not when stderr is for JSON logs.
+	var prompt func()
+	if isTerminal(stdin) && con.json == nil {
+		prompt = func() { fmt.Fprint(con.w, "> ") }
+		defer fmt.Fprintln(con.w) // after Ctrl-D, the shell's prompt on a line of its own
+	}
+	return eachLine(stdin, prompt, answer)
+}
+
+// maxLine bounds what ask holds of one line of questions: far above what a
+// question may be (index.MaxQuestionRunes), far below what a stray file
+// piped in may hold.
+const maxLine = 16 << 10
+
+// eachLine calls fn with each line of r, without its line ending, and
+// prompt, unless nil, before reading each. A line longer than maxLine comes
+// as its first maxLine bytes, with long set, and the rest of it is read and
+// dropped: memory stays bounded whatever comes in.
+func eachLine(r io.Reader, prompt func(), fn func(line string, long bool) error) error {
+	br := bufio.NewReaderSize(r, maxLine)
 	for {
-		line, readErr := r.ReadString('\n')
-		if line != "" || readErr == nil {
-			if err := answer(strings.TrimRight(line, "\r\n")); err != nil {
+		if prompt != nil {
+			prompt()
+		}
+		b, err := br.ReadSlice('\n')
+		long := errors.Is(err, bufio.ErrBufferFull)
+		line := string(b)
+		for errors.Is(err, bufio.ErrBufferFull) {
+			_, err = br.ReadSlice('\n')
+		}
+		if line != "" || err == nil {
+			if err := fn(strings.TrimRight(line, "\r\n"), long); err != nil {
 				return err
 			}
 		}
-		if errors.Is(readErr, io.EOF) {
+		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		if readErr != nil {
-			return fmt.Errorf("read questions: %w", readErr)
+		if err != nil {
+			return fmt.Errorf("read questions: %w", err)
 		}
 	}
 }
@@ -108,21 +171,30 @@ func buildIndex() (*index.Index, error) {
 	return ix, nil
 }
 
-func writeJSON(w io.Writer, a *data.Article, q string, res *index.Result, err error) error {
-	out := askAnswer{Question: q, Passages: []askPassage{}}
+// writeJSON writes one answer; with a locale (see readingLocale) it says
+// which and adds each passage as that reader reads it.
+func writeJSON(w io.Writer, a *data.Article, q string, res *index.Result, err error, locale string) error {
+	out := askAnswer{Question: q, Verdict: string(index.None), Passages: []askPassage{}, Locale: locale}
 	if err != nil {
 		out.Error = friendly(err)
+		if errors.Is(err, index.ErrTooLong) {
+			out.Question = clip(q, 100)
+		}
 	} else {
 		out.Question, out.Answered, out.Verdict, out.Confidence = res.Question, res.Answered, string(res.Verdict), round(res.Confidence)
 		for _, h := range res.Hits {
-			out.Passages = append(out.Passages, passageJSON(a, h))
+			p := passageJSON(a, h)
+			if locale != "" {
+				p.Localized = index.LangFor(locale, "").Pick(h.Passage.English, h.Passage.Text)
+			}
+			out.Passages = append(out.Passages, p)
 		}
 	}
 	b, err := json.Marshal(out)
 	if err != nil {
 		return fmt.Errorf("encode answer: %w", err)
 	}
-	_, err = fmt.Fprintf(w, "%s\n", b)
+	_, err = fmt.Fprintf(w, "%s\n", escapeControls(b))
 	return err
 }
 
@@ -142,6 +214,41 @@ func passageJSON(a *data.Article, h index.Hit) askPassage {
 	return out
 }
 
+// localeTag is a BCP 47 tag, lower-cased, with - between its parts.
+var localeTag = regexp.MustCompile(`^([a-z]{2,3})((?:-[a-z0-9]{2,8})*)$`)
+
+// readingLocale maps a locale, as people and systems write it ("zh_TW",
+// "zh-Hant-HK", "en-GB"), to the reading language ask speaks: "zh-TW" for
+// Traditional, "zh-CN" for Simplified, "en" for English. "" stays "".
+func readingLocale(s string) (string, bool) {
+	l := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), "_", "-"))
+	if l == "" {
+		return "", true
+	}
+	m := localeTag.FindStringSubmatch(l)
+	if m == nil {
+		return "", false
+	}
+	lang, sub := m[1], strings.TrimPrefix(m[2], "-")
+	switch {
+	case lang == "en":
+		return "en", true
+	case lang != "zh":
+		return "", false
+	case sub == "hant" || strings.HasPrefix(sub, "hant-"):
+		return "zh-TW", true
+	case sub == "hans" || strings.HasPrefix(sub, "hans-"):
+		return "zh-CN", true
+	}
+	switch sub {
+	case "tw", "hk", "mo":
+		return "zh-TW", true
+	case "", "cn", "sg", "my":
+		return "zh-CN", true
+	}
+	return "", false
+}
+
 func round(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
 
 // friendly turns a search error into words for the asker.
@@ -157,10 +264,10 @@ func friendly(err error) string {
 
 func writeText(w io.Writer, a *data.Article, q string, res *index.Result, err error, locale string) {
 	if err != nil {
-		fmt.Fprintf(w, "? %s\n  %s\n\n", oneLine(q), friendly(err))
+		fmt.Fprintf(w, "? %s\n  %s\n\n", printable(oneLine(q)), friendly(err))
 		return
 	}
-	fmt.Fprintf(w, "? %s\n", res.Question)
+	fmt.Fprintf(w, "? %s\n", printable(strings.Join(strings.Fields(res.Question), " ")))
 	lang := index.LangFor(locale, res.Question)
 	switch res.Verdict {
 	case index.Chat:
@@ -188,12 +295,67 @@ func writeText(w io.Writer, a *data.Article, q string, res *index.Result, err er
 	fmt.Fprintln(w)
 }
 
+// terminalControl reports whether a terminal acts on r rather than show
+// it: the C0 controls, DEL and the C1 controls (ESC and CSI start escape
+// sequences that retitle windows, clear screens or worse), and the bidi
+// controls, which reorder what follows.
+func terminalControl(r rune) bool {
+	return r < 0x20 || 0x7f <= r && r < 0xa0 || 0x202a <= r && r <= 0x202e || 0x2066 <= r && r <= 0x2069
+}
+
+// printable is s, from the asker, made safe to print on a terminal: each
+// control (see terminalControl) but a newline, and each byte that is not
+// UTF-8, becomes U+FFFD; a tab becomes a space.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n':
+			return r
+		case r == '\t':
+			return ' '
+		case terminalControl(r):
+			return utf8.RuneError
+		}
+		return r
+	}, s)
+}
+
+// escapeControls escapes in a JSON text the controls encoding/json leaves
+// as they are (DEL, C1, bidi), so that the line is safe on a terminal and
+// decodes to the same values. They can only be inside strings, where \u
+// escapes mean them.
+func escapeControls(b []byte) []byte {
+	if !bytes.ContainsFunc(b, terminalControl) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if terminalControl(r) {
+			out = fmt.Appendf(out, `\u%04x`, r)
+		} else {
+			out = append(out, b[:n]...)
+		}
+		b = b[n:]
+	}
+	return out
+}
+
 func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n   ") }
 
 func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > 80 {
-		return string(r[:80]) + "…"
+	return clip(strings.Join(strings.Fields(s), " "), 80)
+}
+
+// clip cuts s after n characters, marking the cut with "…", and makes it
+// valid UTF-8 (a line clipped at a byte count may end mid-character).
+func clip(s string, n int) string {
+	i := 0
+	for at := range s {
+		if i == n {
+			return strings.ToValidUTF8(s[:at], "\uFFFD") + "…"
+		}
+		i++
 	}
-	return s
+	return strings.ToValidUTF8(s, "\uFFFD")
 }

@@ -5,20 +5,21 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
+	"net"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/joho/godotenv"
+	"time"
+	"unicode/utf8"
 
 	"github.com/interviewbot/interviewbot/bot"
 )
 
 // config is everything the commands can be told, read once here: flags that
-// default to environment variables, which default to a .env file.
+// fall back to environment variables, which fall back to a .env file.
 type config struct {
 	Token        string
 	AppID        string
@@ -34,53 +35,275 @@ type config struct {
 	Register     bool
 }
 
-// environment layers the process environment over a .env file in the
-// working directory, without touching the process environment itself.
-func environment(getenv func(string) string) (func(string) string, error) {
-	file, err := godotenv.Read(".env")
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, usageError{fmt.Errorf("read .env: %w", err)}
+// option is one setting of a command: a flag, the environment variable it
+// falls back to, and a built-in default. The variable is read after the
+// flags are parsed, and only when the flag was not given, so a flag's
+// default is never what the environment holds: help cannot show a secret.
+type option struct {
+	name   string // the flag, without its dash
+	env    string // the variable; "" for none
+	def    string // the built-in default, as help shows it
+	kind   string // what the flag takes, for help: "string", "int", ...; "" for a switch
+	secret bool   // help says whether it is set, never what it is
+	usage  string
+	// apply takes the value, from the flag, the variable or def, and
+	// says what is wrong with it ("is not a whole number") when it is bad.
+	apply func(v string) error
+
+	given bool // the flag was on the command line
+	value string
+}
+
+// String is the flag's default as package flag sees it: always empty, so
+// nothing from the environment or the command line ever shows through it.
+func (o *option) String() string { return "" }
+
+// Set takes the flag's value as given; apply judges it once parsing is over.
+func (o *option) Set(v string) error {
+	o.given, o.value = true, v
+	return nil
+}
+
+func (o *option) IsBoolFlag() bool { return o.kind == "" }
+
+// resolve hands the option its value: the flag's when it was given, else
+// the variable's when it is set, else the default.
+func (o *option) resolve(env func(string) string) error {
+	v, from := o.def, ""
+	switch {
+	case o.given:
+		v, from = o.value, "-"+o.name
+	case o.env != "" && env(o.env) != "":
+		v, from = env(o.env), o.env
 	}
-	return func(key string) string {
-		if v := getenv(key); v != "" {
-			return v
+	err := o.apply(v)
+	if err == nil {
+		return nil
+	}
+	if from == "" {
+		from = "the default of -" + o.name
+	}
+	if o.secret {
+		return usageError{fmt.Errorf("%s %v", from, err)}
+	}
+	return usageError{fmt.Errorf("%s %s %v", from, shown(v), err)}
+}
+
+// shown quotes a value for an error message when it is short enough to be
+// a mistyped setting; anything longer might be a secret pasted in the wrong
+// place and is only measured.
+func shown(v string) string {
+	if n := utf8.RuneCountInString(v); n > 24 {
+		return fmt.Sprintf("(%d characters)", n)
+	}
+	return strconv.Quote(v)
+}
+
+func stringOpt(p *string) func(string) error {
+	return func(v string) error { *p = v; return nil }
+}
+
+func intOpt(p *int) func(string) error {
+	return func(v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			return errors.New("is not a whole number")
 		}
-		return file[key]
-	}, nil
-}
-
-// flags registers the configuration flags on fs, with defaults from env.
-func (c *config) flags(fs *flag.FlagSet, env func(string) string) {
-	fs.StringVar(&c.Token, "token", env("DISCORD_TOKEN"), "bot token (env DISCORD_TOKEN)")
-	fs.StringVar(&c.AppID, "app-id", env("DISCORD_APP_ID"), "application ID (env DISCORD_APP_ID); learnt from Discord when empty")
-	fs.StringVar(&c.GuildID, "guild-id", env("DISCORD_GUILD_ID"), "register commands in this guild only, instantly (env DISCORD_GUILD_ID)")
-	fs.StringVar(&c.APIURL, "api-url", envOr(env, "DISCORD_API_URL", bot.DiscordAPIURL), "Discord REST base URL (env DISCORD_API_URL)")
-	fs.StringVar(&c.PublicKey, "public-key", env("DISCORD_PUBLIC_KEY"), "application public key, hex (env DISCORD_PUBLIC_KEY)")
-	fs.IntVar(&c.ShardID, "shard-id", envInt(env, "SHARD_ID", 0), "this process's shard (env SHARD_ID)")
-	fs.IntVar(&c.ShardCount, "shard-count", envInt(env, "SHARD_COUNT", 1), "number of shards (env SHARD_COUNT)")
-	fs.StringVar(&c.Addr, "addr", envOr(env, "HTTP_ADDR", ":8080"), "HTTP listen address for interactions, health and metrics (env HTTP_ADDR)")
-	fs.StringVar(&c.LogFormat, "log-format", envOr(env, "LOG_FORMAT", "text"), "log format: json or text (env LOG_FORMAT)")
-	fs.StringVar(&c.LogLevel, "log-level", envOr(env, "LOG_LEVEL", "info"), "log level: debug, info, warn, error (env LOG_LEVEL)")
-	fs.BoolVar(&c.LogQuestions, "log-questions", envBool(env, "LOG_QUESTIONS"), "log the text of questions (env LOG_QUESTIONS)")
-}
-
-func envOr(env func(string) string, key, def string) string {
-	if v := env(key); v != "" {
-		return v
+		*p = n
+		return nil
 	}
-	return def
 }
 
-func envInt(env func(string) string, key string, def int) int {
-	if n, err := strconv.Atoi(strings.TrimSpace(env(key))); err == nil {
-		return n
+func boolOpt(p *bool) func(string) error {
+	return func(v string) error {
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "1", "t", "true", "yes", "on":
+			*p = true
+		case "0", "f", "false", "no", "off":
+			*p = false
+		default:
+			return errors.New("is neither true nor false")
+		}
+		return nil
 	}
-	return def
 }
 
-func envBool(env func(string) string, key string) bool {
-	b, _ := strconv.ParseBool(strings.TrimSpace(env(key)))
-	return b
+// idOpt takes a Discord ID (a snowflake), or nothing.
+func idOpt(p *string, what, hint string) func(string) error {
+	return func(v string) error {
+		v = strings.TrimSpace(v)
+		if v != "" && !snowflake.MatchString(v) {
+			return fmt.Errorf("is not a valid %s: it is all digits, like 1100000000000000001 (hint: %s)", what, hint)
+		}
+		*p = v
+		return nil
+	}
+}
+
+// addrOpt takes an address to listen on: host:port or :port.
+func addrOpt(p *string) func(string) error {
+	return func(v string) error {
+		if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+			return errors.New("is not an address to listen on: want host:port or :port, like :8080")
+		}
+		*p = v
+		return nil
+	}
+}
+
+func durationOpt(p *time.Duration) func(string) error {
+	return func(v string) error {
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if err != nil || d <= 0 {
+			return errors.New("is not a duration, like 3s or 500ms")
+		}
+		*p = d
+		return nil
+	}
+}
+
+// options are the settings that configure the bot, bound to c.
+func (c *config) options() []*option {
+	return []*option{
+		{name: "token", env: "DISCORD_TOKEN", kind: "string", secret: true, usage: "bot token",
+			apply: func(v string) error { c.Token = bareToken(v); return nil }},
+		{name: "app-id", env: "DISCORD_APP_ID", kind: "string", usage: "application ID; learnt from Discord when empty",
+			apply: idOpt(&c.AppID, "application ID", "Developer Portal → your application → General Information → Application ID")},
+		{name: "guild-id", env: "DISCORD_GUILD_ID", kind: "string", usage: "register commands in this guild only, instantly",
+			apply: idOpt(&c.GuildID, "server ID", "turn on Developer Mode in Discord's settings, then right-click the server → Copy Server ID")},
+		{name: "api-url", env: "DISCORD_API_URL", def: bot.DiscordAPIURL, kind: "string", usage: "Discord REST base URL", apply: stringOpt(&c.APIURL)},
+		{name: "public-key", env: "DISCORD_PUBLIC_KEY", kind: "string", usage: "application public key, hex", apply: stringOpt(&c.PublicKey)},
+		{name: "shard-id", env: "SHARD_ID", def: "0", kind: "int", usage: "this process's shard", apply: intOpt(&c.ShardID)},
+		{name: "shard-count", env: "SHARD_COUNT", def: "1", kind: "int", usage: "number of shards", apply: intOpt(&c.ShardCount)},
+		{name: "addr", env: "HTTP_ADDR", def: ":8080", kind: "string", usage: "HTTP listen address for interactions, health and metrics", apply: addrOpt(&c.Addr)},
+		{name: "log-format", env: "LOG_FORMAT", def: "text", kind: "string", usage: "log format: json or text", apply: func(v string) error {
+			if f := strings.ToLower(strings.TrimSpace(v)); f != "json" && f != "text" {
+				return errors.New("is not a log format: use json or text")
+			}
+			c.LogFormat = v
+			return nil
+		}},
+		{name: "log-level", env: "LOG_LEVEL", def: "info", kind: "string", usage: "log level: debug, info, warn, error", apply: func(v string) error {
+			var level slog.Level
+			if err := level.UnmarshalText([]byte(strings.TrimSpace(v))); err != nil {
+				return errors.New("is not a log level: use debug, info, warn or error")
+			}
+			c.LogLevel = v
+			return nil
+		}},
+		{name: "log-questions", env: "LOG_QUESTIONS", def: "false", usage: "log the text of questions", apply: boolOpt(&c.LogQuestions)},
+		{name: "register", env: "REGISTER_COMMANDS", def: "false", usage: "register the slash commands at start-up", apply: boolOpt(&c.Register)},
+	}
+}
+
+// command is the command line of one command: its usage line, what it
+// does, and the options it takes.
+type command struct {
+	name  string // as typed after interviewbot
+	usage string
+	about string
+	opts  []*option
+	args  bool // it takes arguments besides its flags
+}
+
+// parse parses args and resolves every option. After -h it prints help on
+// stdout and returns an error wrapping flag.ErrHelp, which run turns into
+// success. Other mistakes are usage errors.
+func (cmd *command) parse(args []string, env func(string) string, stdout io.Writer) ([]string, error) {
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	// Package flag's own messages and usage would go out unformatted:
+	// parse reports through its errors, and help is written here.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	for _, o := range cmd.opts {
+		fs.Var(o, o.name, o.usage)
+	}
+	// Package flag stops at the first argument that is not a flag: parse
+	// goes on after it, so flags may come anywhere, until a "--".
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				cmd.help(stdout, env)
+				return nil, usageError{err}
+			}
+			hint := ""
+			if cmd.args {
+				hint = "; an argument that starts with - goes after --"
+			}
+			return nil, usageError{fmt.Errorf("%w (see 'interviewbot %s -h'%s)", err, cmd.name, hint)}
+		}
+		left := fs.Args()
+		if len(left) == 0 || endedFlags(fs, args[:len(args)-len(left)]) {
+			rest = append(rest, left...)
+			break
+		}
+		rest, args = append(rest, left[0]), left[1:]
+	}
+	if len(rest) > 0 && !cmd.args {
+		return nil, usageError{fmt.Errorf("unexpected argument %s: configuration is given with flags or the environment (see 'interviewbot %s -h')", shown(rest[0]), cmd.name)}
+	}
+	for _, o := range cmd.opts {
+		if err := o.resolve(env); err != nil {
+			return nil, err
+		}
+	}
+	return rest, nil
+}
+
+// endedFlags reports whether fs.Parse, having taken the arguments in
+// parsed, stopped at a "--" rather than at an argument that is not a flag:
+// whether parsed ends in a "--" that is not the value of a flag.
+func endedFlags(fs *flag.FlagSet, parsed []string) bool {
+	for i := 0; i < len(parsed); i++ {
+		a := parsed[i]
+		if a == "--" {
+			return true
+		}
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		if f := fs.Lookup(name); f != nil {
+			if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+				continue
+			}
+		}
+		i++ // the flag's value
+	}
+	return false
+}
+
+// help prints the command's usage, each flag with the variable it falls
+// back to and its built-in default; for a variable that is set, only that
+// it is.
+func (cmd *command) help(w io.Writer, env func(string) string) {
+	fmt.Fprintf(w, "usage: %s\n\n%s\n", cmd.usage, cmd.about)
+	if len(cmd.opts) > 0 {
+		fmt.Fprintf(w, "\nflags:\n")
+	}
+	for _, o := range cmd.opts {
+		fmt.Fprintf(w, "  -%s", o.name)
+		if o.kind != "" {
+			fmt.Fprintf(w, " %s", o.kind)
+		}
+		fmt.Fprintf(w, "\n    \t%s", o.usage)
+		if o.env != "" {
+			set := ""
+			if env(o.env) != "" {
+				set = ", set"
+			}
+			fmt.Fprintf(w, " (env %s%s)", o.env, set)
+		}
+		if o.def != "" && o.def != "false" && o.def != "0" && !o.secret {
+			if o.kind == "string" {
+				fmt.Fprintf(w, " (default %q)", o.def)
+			} else {
+				fmt.Fprintf(w, " (default %s)", o.def)
+			}
+		}
+		fmt.Fprintln(w)
+	}
 }
 
 // tokenShape is a Discord bot token: three base64url parts joined by dots.
@@ -122,19 +345,18 @@ func (c *config) checkShards() error {
 	return nil
 }
 
+// logger is the logger of run and serve, as -log-format and -log-level
+// say; their options checked both.
 func (c *config) logger(w io.Writer) (*slog.Logger, error) {
 	var level slog.Level
-	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
-		return nil, usageError{fmt.Errorf("LOG_LEVEL %q: use debug, info, warn or error", c.LogLevel)}
+	if err := level.UnmarshalText([]byte(strings.TrimSpace(c.LogLevel))); err != nil {
+		return nil, usageError{fmt.Errorf("log level %s: use debug, info, warn or error", shown(c.LogLevel))}
 	}
 	opts := &slog.HandlerOptions{Level: level}
-	switch strings.ToLower(c.LogFormat) {
-	case "json":
+	if strings.EqualFold(strings.TrimSpace(c.LogFormat), "json") {
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
-	case "text", "":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
 	}
-	return nil, usageError{fmt.Errorf("LOG_FORMAT %q: use json or text", c.LogFormat)}
+	return slog.New(slog.NewTextHandler(w, opts)), nil
 }
 
 // isTerminal reports whether r is an interactive terminal. /dev/null is a
@@ -154,28 +376,23 @@ func isTerminal(r io.Reader) bool {
 	return err != nil || !os.SameFile(st, null)
 }
 
-// parseConfig parses the flags of a command that takes the shared
-// configuration: its usage line and description, and extra flags of its own.
-// It returns a usageError for bad flags or arguments, wrapping flag.ErrHelp
-// after -h. The token comes back bare (see bareToken).
-func parseConfig(name, usage, about string, args []string, env func(string) string, stderr io.Writer, extra func(*flag.FlagSet, *config)) (*config, error) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+// parseConfig parses the flags of a command that takes the configuration:
+// its usage line and description, and the options it uses, by flag name.
+// It returns a usageError for bad flags or arguments, wrapping
+// flag.ErrHelp after -h. The token comes back bare (see bareToken).
+func parseConfig(name, usage, about string, uses []string, args []string, env func(string) string, stdout io.Writer) (*config, error) {
 	c := &config{}
-	c.flags(fs, env)
-	if extra != nil {
-		extra(fs, c)
+	cmd := &command{name: name, usage: usage, about: about}
+	all := c.options()
+	for _, u := range uses {
+		i := slices.IndexFunc(all, func(o *option) bool { return o.name == u })
+		if i < 0 {
+			return nil, fmt.Errorf("command %s uses an option -%s that does not exist", name, u)
+		}
+		cmd.opts = append(cmd.opts, all[i])
 	}
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: %s\n\n%s\n\n", usage, about)
-		fs.PrintDefaults()
+	if _, err := cmd.parse(args, env, stdout); err != nil {
+		return nil, err
 	}
-	if err := fs.Parse(args); err != nil {
-		return nil, usageError{err} // -h too: run turns flag.ErrHelp into success
-	}
-	if fs.NArg() > 0 {
-		return nil, usageError{fmt.Errorf("unexpected arguments %q: configuration is given with flags or the environment", fs.Args())}
-	}
-	c.Token = bareToken(c.Token)
 	return c, nil
 }

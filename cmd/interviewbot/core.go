@@ -1,7 +1,11 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"log/slog"
+	"net"
+	"syscall"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -42,3 +46,18 @@ func newCore(c *config, log *slog.Logger) (*core, error) {
 }
 
 func (k *core) Close() error { return k.index.Close() }
+
+// listen opens the HTTP address. When it cannot because of where it
+// points, the error says where else to point it.
+func listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	switch {
+	case err == nil:
+		return ln, nil
+	case errors.Is(err, syscall.EADDRINUSE):
+		return nil, fmt.Errorf("listen on %s: %w (hint: another program, or another interviewbot, listens there: stop it, or set HTTP_ADDR, or -addr, to a free address such as :8081)", addr, syscall.EADDRINUSE)
+	case errors.Is(err, syscall.EACCES):
+		return nil, fmt.Errorf("listen on %s: %w (hint: ports below 1024 need privileges: set HTTP_ADDR, or -addr, to a higher port such as :8080)", addr, syscall.EACCES)
+	}
+	return nil, fmt.Errorf("listen on %s: %w", addr, err)
+}

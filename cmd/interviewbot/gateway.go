@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"time"
 
 	"github.com/interviewbot/interviewbot/bot"
@@ -34,16 +32,18 @@ const tokenHelp = `interviewbot needs a Discord bot token to connect to Discord.
 
 // runGateway starts the bot over the Discord gateway, with /healthz,
 // /readyz and /metrics on the HTTP address, until ctx is cancelled.
-func runGateway(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+func runGateway(ctx context.Context, args []string, env func(string) string, con *console, stdin io.Reader, stdout io.Writer) error {
 	c, err := parseConfig("run", "interviewbot [run] [flags]",
 		"Connects to Discord over the gateway and answers /ask, the other commands and\n"+
-			"mentions; serves /healthz, /readyz and /metrics on -addr.", args, env, stderr, nil)
+			"mentions; serves /healthz, /readyz and /metrics on -addr.",
+		[]string{"token", "app-id", "guild-id", "api-url", "shard-id", "shard-count", "addr", "log-format", "log-level", "log-questions"},
+		args, env, stdout)
 	if err != nil {
 		return err
 	}
 	if err := c.checkToken(); err != nil {
 		if c.Token == "" {
-			return noToken(ctx, err, isTerminal(stdin), stdin, stdout, stderr)
+			return noToken(ctx, err, isTerminal(stdin), con, stdin, stdout)
 		}
 		return err
 	}
@@ -53,7 +53,7 @@ func runGateway(ctx context.Context, args []string, env func(string) string, std
 	if _, err := bot.NewTransport(c.APIURL, nil); err != nil {
 		return usageError{err}
 	}
-	log, err := c.logger(stderr)
+	log, err := c.logger(con.w)
 	if err != nil {
 		return err
 	}
@@ -63,13 +63,13 @@ func runGateway(ctx context.Context, args []string, env func(string) string, std
 // noToken explains how to get a token, then either fails with err or, for
 // someone at a terminal, offers the local console: the same answers as on
 // Discord, without Discord.
-func noToken(ctx context.Context, err error, interactive bool, stdin io.Reader, stdout, stderr io.Writer) error {
-	fmt.Fprint(stderr, tokenHelp)
+func noToken(ctx context.Context, err error, interactive bool, con *console, stdin io.Reader, stdout io.Writer) error {
+	con.explain("how to get a bot token", tokenHelp)
 	if !interactive {
 		return err
 	}
-	fmt.Fprint(stderr, "\nMeanwhile, try the bot here: type a question and press Enter (Ctrl-D to quit).\n\n")
-	return runAsk(ctx, nil, stdin, stdout, stderr)
+	con.explain("meanwhile, the console answers", "\nMeanwhile, try the bot here: type a question and press Enter (Ctrl-D to quit).\n\n")
+	return runAsk(ctx, nil, con, stdin, stdout)
 }
 
 func serveGateway(ctx context.Context, c config, log *slog.Logger) error {
@@ -90,9 +90,9 @@ func serveGateway(ctx context.Context, c config, log *slog.Logger) error {
 
 	// Listen before connecting: a port in use fails at once, not after
 	// the bot has shown up online.
-	ln, err := net.Listen("tcp", c.Addr)
+	ln, err := listen(c.Addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", c.Addr, err)
+		return err
 	}
 	srv := bot.NewServer(bot.ServerConfig{
 		Logger: log, Gatherer: reg, Metrics: metrics, Ready: gw.Ready,

@@ -166,7 +166,7 @@ func TestRunGatewayUsage(t *testing.T) {
 			wantErr: []string{"LOG_LEVEL"}, secret: serveToken},
 		{name: "bad API URL", env: map[string]string{"DISCORD_TOKEN": serveToken, "DISCORD_API_URL": "ftp://example.com"},
 			wantErr: []string{"ftp://example.com"}, secret: serveToken},
-		{name: "stray argument", args: []string{"run", "now"}, wantErr: []string{"unexpected arguments"}},
+		{name: "stray argument", args: []string{"run", "now"}, wantErr: []string{"unexpected argument"}},
 		{name: "unknown flag", args: []string{"run", "-nope"}, wantErr: []string{"-nope"}},
 	}
 	for _, tt := range tests {
@@ -219,7 +219,7 @@ func TestNoTokenConsole(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var stdout, stderr bytes.Buffer
-			err := noToken(context.Background(), missing, tt.interactive, strings.NewReader(tt.stdin), &stdout, &stderr)
+			err := noToken(context.Background(), missing, tt.interactive, newConsole(&stderr, false), strings.NewReader(tt.stdin), &stdout)
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("noToken = %v", err)
 			}
@@ -323,6 +323,17 @@ func TestInvite(t *testing.T) {
 	}
 }
 
+// portInUse reports whether err says that the port is in use, and how to
+// choose another.
+func portInUse(err error) bool {
+	for _, w := range []string{"listen on", "in use", "HTTP_ADDR", "-addr"} {
+		if !strings.Contains(err.Error(), w) {
+			return false
+		}
+	}
+	return true
+}
+
 // The HTTP side is up before the gateway: a port in use fails at once.
 func TestRunGatewayPortInUse(t *testing.T) {
 	t.Parallel()
@@ -334,10 +345,47 @@ func TestRunGatewayPortInUse(t *testing.T) {
 	discord := discordtest.NewServer(t, discordtest.Options{Token: serveToken})
 	env := map[string]string{"DISCORD_TOKEN": serveToken, "DISCORD_API_URL": discord.APIURL(), "HTTP_ADDR": ln.Addr().String()}
 	_, _, err = runCLI(t, env, "")
-	if err == nil || !strings.Contains(err.Error(), "listen on") {
-		t.Fatalf("run = %v, want a listen error", err)
+	if err == nil || exitCode(err) != 1 || !portInUse(err) {
+		t.Fatalf("run = %v, want a listen error that says the port is in use and how to choose another", err)
 	}
 	if st := discord.Stats(); st.Connections != 0 {
 		t.Errorf("connected to the gateway anyway: %+v", st)
+	}
+}
+
+// TestAppIDMalformed: an application or guild ID that is not one is said
+// to be malformed, not missing, wherever it comes from and whichever
+// command reads it.
+func TestAppIDMalformed(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want []string
+	}{
+		{"invite, unset", []string{"invite"}, nil, []string{"DISCORD_APP_ID is not set", "hint:"}},
+		{"invite, flag", []string{"invite", "-app-id", "notanumber"}, nil, []string{`-app-id "notanumber" is not a valid application ID`, "digits", "hint:"}},
+		{"invite, env", []string{"invite"}, map[string]string{"DISCORD_APP_ID": "my-bot"}, []string{`DISCORD_APP_ID "my-bot" is not a valid application ID`}},
+		{"invite, guild", []string{"invite", "-app-id", "1100000000000000001", "-guild-id", "my server"}, nil, []string{`-guild-id "my server" is not a valid server ID`}},
+		{"register, env", []string{"register"}, map[string]string{"DISCORD_TOKEN": serveToken, "DISCORD_APP_ID": "12ab"}, []string{"DISCORD_APP_ID", "not a valid application ID"}},
+		{"run, guild", []string{"run"}, map[string]string{"DISCORD_TOKEN": serveToken, "DISCORD_GUILD_ID": "guild"}, []string{"DISCORD_GUILD_ID", "not a valid server ID"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, err := runCLI(t, tt.env, "", tt.args...)
+			if err == nil || exitCode(err) != 2 {
+				t.Fatalf("got %v (exit %d), want a usage error", err, exitCode(err))
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+			if strings.Contains(stdout+stderr+err.Error(), serveToken) {
+				t.Error("the output shows the token")
+			}
+		})
 	}
 }

@@ -18,22 +18,26 @@ const invitePermissions = 1<<10 | 1<<11 | 1<<14 | 1<<16 | 1<<38
 
 var snowflake = regexp.MustCompile(`^[0-9]{15,21}$`)
 
-func runInvite(args []string, env func(string) string, stdout, stderr io.Writer) error {
+func runInvite(args []string, env func(string) string, stdout io.Writer) error {
 	c, err := parseConfig("invite", "interviewbot invite [flags]",
 		"Prints the link that adds the bot to a server, with the least permissions\n"+
-			"it needs (in DISCORD_GUILD_ID's server when set).", args, env, stderr, nil)
+			"it needs (in DISCORD_GUILD_ID's server when set).",
+		[]string{"app-id", "token", "guild-id"}, args, env, stdout)
 	if err != nil {
 		return err
 	}
 	app := c.appID()
-	if !snowflake.MatchString(app) {
-		return usageError{errors.New("DISCORD_APP_ID is not set (hint: Developer Portal → your application → General Information → Application ID)")}
+	switch {
+	case app == "" && c.Token == "":
+		return usageError{errors.New("DISCORD_APP_ID is not set (hint: Developer Portal → your application → General Information → Application ID; or set DISCORD_TOKEN, which names it)")}
+	case app == "":
+		return usageError{errors.New("DISCORD_APP_ID is not set, and DISCORD_TOKEN names no application (hint: Developer Portal → your application → General Information → Application ID)")}
 	}
 	q := url.Values{}
 	q.Set("client_id", app)
 	q.Set("scope", "bot applications.commands")
 	q.Set("permissions", strconv.FormatInt(invitePermissions, 10))
-	if c.GuildID != "" && snowflake.MatchString(c.GuildID) {
+	if c.GuildID != "" {
 		q.Set("guild_id", c.GuildID)
 	}
 	fmt.Fprintf(stdout, "https://discord.com/oauth2/authorize?%s\n", q.Encode())

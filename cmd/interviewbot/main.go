@@ -6,13 +6,9 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 )
 
 func main() {
-	if err := run(context.Background(), os.Args, os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintf(os.Stderr, "interviewbot: %v\n", err)
-		os.Exit(exitCode(err))
-	}
+	os.Exit(exitCode(run(context.Background(), os.Args, os.Getenv, os.Stdin, os.Stdout, os.Stderr)))
 }

@@ -3,18 +3,18 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
 const usage = `interviewbot answers questions about Mark Zuckerberg's interview on Meta's
 AI hiring, personal superintelligence, CapEx and the Titan clusters.
 
-usage: interviewbot [command] [flags]
+usage: interviewbot [command] [flags] [arguments]
 
 commands:
   run          start the Discord bot over the gateway (the default)
@@ -24,6 +24,7 @@ commands:
   invite       print the URL that adds the bot to a server
   healthcheck  probe a running bot's /healthz (exit 0 when healthy)
   version      print the version
+  help         print this, or with a command, that command's flags
 
 Run 'interviewbot COMMAND -h' for a command's flags.
 `
@@ -35,6 +36,9 @@ func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
 func exitCode(err error) int {
+	if err == nil {
+		return 0
+	}
 	var u usageError
 	if errors.As(err, &u) {
 		return 2
@@ -42,50 +46,82 @@ func exitCode(err error) int {
 	return 1
 }
 
-// run is the whole program: main only calls it. Everything it needs from the
-// outside world comes in as arguments, so tests drive it like main does.
+// run is the whole program: main only calls it and exits with exitCode of
+// its error, which run has already reported on stderr. Everything it needs
+// from the outside world comes in as arguments, so tests drive it like main
+// does.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	env, problem := environment(getenv)
+	con := newConsole(stderr, jsonLogs(args[1:], env))
+	return lastWords(con, runCommand(ctx, args[1:], env, problem, con, stdin, stdout))
+}
 
-	cmd, rest := "run", args[1:]
-	if len(rest) > 0 && len(rest[0]) > 0 && rest[0][0] != '-' {
-		cmd, rest = rest[0], rest[1:]
+// runCommand runs the command args name, in env, which problem says is
+// incomplete when it is not nil.
+func runCommand(ctx context.Context, args []string, env func(string) string, problem error, con *console, stdin io.Reader, stdout io.Writer) error {
+	// Flags alone start the bot (run is the default command), except the
+	// ones that ask about the program itself.
+	cmd, rest := "run", args
+	if len(rest) > 0 {
+		switch a := rest[0]; {
+		case a == "-h" || a == "-help" || a == "--help":
+			cmd, rest = "help", nil
+		case a == "-version" || a == "--version":
+			cmd, rest = "version", nil
+		case a != "" && a[0] != '-':
+			cmd, rest = a, rest[1:]
+		}
+	}
+	if cmd == "help" && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") { // help COMMAND is COMMAND -h
+		cmd, rest = rest[0], []string{"-h"}
 	}
 	switch cmd {
 	case "ask", "invite", "run", "serve", "register", "healthcheck":
-	case "version", "-version", "--version":
+	case "version":
 		return runVersion(stdout)
-	case "help", "-h", "--help":
+	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	default:
-		fmt.Fprint(stderr, usage)
-		return usageError{fmt.Errorf("unknown command %q", cmd)}
+		return usageError{fmt.Errorf("unknown command %s (see 'interviewbot help')", shown(cmd))}
 	}
-	env, err := environment(getenv)
-	if err != nil {
-		return err
+	switch {
+	case problem == nil || asksHelp(rest):
+	case cmd == "ask": // it needs no configuration: a broken .env is no reason to stop
+		con.warn(problem.Error() + "; ask needs no configuration and goes on")
+	default:
+		return usageError{problem}
 	}
-	err = dispatch(ctx, cmd, rest, env, stdin, stdout, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil // -h: the command printed its usage
-	}
-	return err
+	return dispatch(ctx, cmd, rest, env, con, stdin, stdout)
 }
 
-func dispatch(ctx context.Context, cmd string, rest []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+// asksHelp reports whether a command line asks for the command's help.
+func asksHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "-h", "-help", "--help":
+			return true
+		case "--":
+			return false
+		}
+	}
+	return false
+}
+
+func dispatch(ctx context.Context, cmd string, rest []string, env func(string) string, con *console, stdin io.Reader, stdout io.Writer) error {
 	switch cmd {
 	case "ask":
-		return runAsk(ctx, rest, stdin, stdout, stderr)
+		return runAsk(ctx, rest, con, stdin, stdout)
 	case "invite":
-		return runInvite(rest, env, stdout, stderr)
+		return runInvite(rest, env, stdout)
 	case "serve":
-		return runServe(ctx, rest, env, stdout, stderr)
+		return runServe(ctx, rest, env, stdout, con.w)
 	case "register":
-		return runRegister(ctx, rest, env, stdout, stderr)
+		return runRegister(ctx, rest, env, stdout)
 	case "healthcheck":
-		return runHealthcheck(ctx, rest, env, stdout, stderr)
+		return runHealthcheck(ctx, rest, env, stdout)
 	}
-	return runGateway(ctx, rest, env, stdin, stdout, stderr)
+	return runGateway(ctx, rest, env, con, stdin, stdout)
 }

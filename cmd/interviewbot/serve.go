@@ -5,7 +5,6 @@ import (
 	"crypto/ed25519"
 	"encoding/hex"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -31,10 +30,9 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	c, err := parseConfig("serve", "interviewbot serve [flags]",
 		"Serves Discord interactions over HTTP at POST /interactions (set it as the\n"+
 			"Interactions Endpoint URL in the Developer Portal, behind HTTPS), with\n"+
-			"/healthz, /readyz and /metrics, on -addr. Needs DISCORD_PUBLIC_KEY.", args, env, stderr,
-		func(fs *flag.FlagSet, c *config) {
-			fs.BoolVar(&c.Register, "register", envBool(env, "REGISTER_COMMANDS"), "register the slash commands at start-up (env REGISTER_COMMANDS)")
-		})
+			"/healthz, /readyz and /metrics, on -addr. Needs DISCORD_PUBLIC_KEY.",
+		[]string{"public-key", "token", "app-id", "guild-id", "api-url", "register", "addr", "log-format", "log-level", "log-questions"},
+		args, env, stdout)
 	if err != nil {
 		return err
 	}
@@ -70,9 +68,9 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 		log.Info("commands registered", "where", where, "commands", names)
 	}
 
-	ln, err := net.Listen("tcp", c.Addr)
+	ln, err := listen(c.Addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", c.Addr, err)
+		return err
 	}
 	srv := bot.NewServer(bot.ServerConfig{
 		Bot: b, PublicKey: key, Editor: session, Logger: log,
@@ -153,10 +151,11 @@ func redactToken(err error, token string) error {
 }
 
 // runRegister registers the slash commands once and says what it did.
-func runRegister(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+func runRegister(ctx context.Context, args []string, env func(string) string, stdout io.Writer) error {
 	c, err := parseConfig("register", "interviewbot register [flags]",
 		"Replaces the application's slash commands with this version's: in the guild\n"+
-			"DISCORD_GUILD_ID when set (instant), else globally (up to an hour to show).", args, env, stderr, nil)
+			"DISCORD_GUILD_ID when set (instant), else globally (up to an hour to show).",
+		[]string{"token", "app-id", "guild-id", "api-url"}, args, env, stdout)
 	if err != nil {
 		return err
 	}
@@ -184,27 +183,26 @@ func runRegister(ctx context.Context, args []string, env func(string) string, st
 
 // runHealthcheck probes /healthz of a process on this machine: the
 // container's HEALTHCHECK, in an image with no shell or curl.
-func runHealthcheck(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", envOr(env, "HTTP_ADDR", ":8080"), "the address the bot listens on; its port is probed on 127.0.0.1 (env HTTP_ADDR)")
-	target := fs.String("url", "", "URL to probe instead (default http://127.0.0.1:PORT/healthz)")
-	timeout := fs.Duration("timeout", 3*time.Second, "how long to wait for an answer")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: interviewbot healthcheck [flags]\n\nExits 0 when the bot answers /healthz with 200, 1 otherwise.\n\n")
-		fs.PrintDefaults()
+func runHealthcheck(ctx context.Context, args []string, env func(string) string, stdout io.Writer) error {
+	var addr, u string
+	var timeout time.Duration
+	cmd := &command{name: "healthcheck", usage: "interviewbot healthcheck [flags]",
+		about: "Exits 0 when the bot answers /healthz with 200, 1 otherwise.",
+		opts: []*option{
+			{name: "addr", env: "HTTP_ADDR", def: ":8080", kind: "string", usage: "the address the bot listens on; its port is probed on 127.0.0.1", apply: addrOpt(&addr)},
+			{name: "url", kind: "string", usage: "URL to probe instead (default http://127.0.0.1:PORT/healthz)", apply: stringOpt(&u)},
+			{name: "timeout", def: "3s", kind: "duration", usage: "how long to wait for an answer", apply: durationOpt(&timeout)},
+		}}
+	if _, err := cmd.parse(args, env, stdout); err != nil {
+		return err
 	}
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
-	}
-	u := *target
 	if u == "" {
 		var err error
-		if u, err = healthURL(*addr); err != nil {
+		if u, err = healthURL(addr); err != nil {
 			return err
 		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {

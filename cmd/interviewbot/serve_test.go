@@ -214,6 +214,7 @@ func TestServeConfig(t *testing.T) {
 		{"bad log format", map[string]string{"DISCORD_PUBLIC_KEY": key, "LOG_FORMAT": "xml"}, nil, "LOG_FORMAT"},
 		{"stray argument", map[string]string{"DISCORD_PUBLIC_KEY": key}, []string{"now"}, "unexpected"},
 		{"unknown flag", map[string]string{"DISCORD_PUBLIC_KEY": key}, []string{"-port", "80"}, "port"},
+		{"address without a port", map[string]string{"DISCORD_PUBLIC_KEY": key}, []string{"-addr", "8080"}, `-addr "8080"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -230,8 +231,8 @@ func TestServeConfig(t *testing.T) {
 		}
 		defer ln.Close()
 		_, _, err = runCLI(t, map[string]string{"DISCORD_PUBLIC_KEY": key}, "", "serve", "-addr", ln.Addr().String())
-		if err == nil || exitCode(err) != 1 || !strings.Contains(err.Error(), "listen") {
-			t.Errorf("got %v, want a listen error", err)
+		if err == nil || exitCode(err) != 1 || !portInUse(err) {
+			t.Errorf("got %v, want a listen error that says the port is in use and how to choose another", err)
 		}
 	})
 }
