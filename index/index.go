@@ -160,8 +160,9 @@ type Result struct {
 	Answered bool
 	// Confidence is how likely the best passages answer the question, 0 to 1.
 	Confidence float64
-	// Hits are the best passages, best first: the answer, or for Unsure and
-	// None the closest passages. Chat has none.
+	// Hits are the best passages, best first: the answer, or for the other
+	// verdicts the closest passages. Small talk is answered in kind, never
+	// with passages: callers show none for Chat.
 	Hits []Hit
 }
 
@@ -266,9 +267,7 @@ func (ix *Index) search(ctx context.Context, text string, limit int) (*Result, e
 	out.Verdict, out.Confidence = decide(&f)
 	out.Answered = out.Verdict == Answer
 	if out.Verdict == Chat {
-		// small talk is answered in kind, never with passages
 		out.Greeting = greeting(q.lower, q.zh)
-		return out, nil
 	}
 	out.Hits = hits[:min(limit, len(hits))]
 	for i := range out.Hits {

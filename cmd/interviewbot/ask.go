@@ -20,8 +20,8 @@ import (
 // askAnswer is one line of `ask -json`. Other tools read it: the field names
 // are a contract.
 type askAnswer struct {
-	Question   string       `json:"question"`
-	Answered   bool         `json:"answered"`
+	Question string `json:"question"`
+	Answered bool   `json:"answered"`
 	// Verdict is "answer", "unsure" (the closest passages may not answer
 	// it), "none" or "chat" (small talk: no passages).
 	Verdict    string       `json:"verdict"`
@@ -183,6 +183,9 @@ func writeJSON(w io.Writer, a *data.Article, q string, res *index.Result, err er
 	} else {
 		out.Question, out.Answered, out.Verdict, out.Confidence = res.Question, res.Answered, string(res.Verdict), round(res.Confidence)
 		for _, h := range res.Hits {
+			if res.Verdict == index.Chat {
+				break // small talk is answered in kind, without passages
+			}
 			p := passageJSON(a, h)
 			if locale != "" {
 				p.Localized = index.LangFor(locale, "").Pick(h.Passage.English, h.Passage.Text)
