@@ -46,86 +46,105 @@ func (s *termStats) coverage(q *words, doc int) float64 {
 // covered returns the weight of the question's content that the given
 // parts of document doc cover, and the total weight.
 func (s *termStats) covered(q *words, doc int, in parts) (got, total float64) {
-	s.visit(q, doc, in, func(u unit) {
+	s.visit(q, doc, in, func(u *unit, credit float64) {
 		total += u.weight
-		got += u.weight * u.credit
+		got += u.weight * credit
 	})
 	return got, total
 }
 
 // unit is one unit of a question's content, a Chinese character or an
-// English word, as one document covers it.
+// English word, weighed once when the question is read (see newUnits).
 type unit struct {
 	weight float64
-	credit float64 // how much of it the document covers, 0 to 1
-	known  bool    // the interview uses it
+	known  bool // the interview uses it
+	// a Chinese character: the known bigrams it forms with its
+	// neighbours, and the character itself
+	bigrams [2]string
+	char    string
+	// an English word: its term, the "name number" pair it needs, and the
+	// index's terms within one edit of it
+	term, need string
+	near       []string
 }
 
-// visit calls fn for every unit of the question's content, as the given
-// parts of document doc cover it.
-func (s *termStats) visit(q *words, doc int, in parts, fn func(unit)) {
-	d := s.docs[doc]
-	has := func(m map[string]parts, t string) bool { return m[t]&in != 0 }
-	for _, run := range q.hanRuns {
-		for i, r := range run {
-			if strings.ContainsRune(stopChars, r) {
+// newUnits weighs the content of q's words, unit by unit.
+func (s *termStats) newUnits(w *words) []unit {
+	out := make([]unit, 0, len(w.latinTerms)+len(w.hanRuns)*4)
+	for _, run := range w.hanRuns {
+		// the byte offsets of the run's characters, and of its end
+		at := make([]int, 0, len(run)/3+1)
+		for i := range run {
+			at = append(at, i)
+		}
+		at = append(at, len(run))
+		for k := 0; k+1 < len(at); k++ {
+			char := run[at[k]:at[k+1]]
+			if strings.Contains(stopChars, char) {
 				continue
 			}
-			u := unit{}
-			u.weight, u.known = s.hanWeight(run, i)
-			u.known = u.known || s.df["z:"+string(r)] > 0
-			switch {
-			case s.hanCovered(run, i, d, in):
-				u.credit = 1
-			case has(d.zh, string(r)):
-				u.credit = creditUnigram
+			u := unit{char: char}
+			n := 0
+			for _, j := range [2]int{k - 1, k} {
+				if j < 0 || j+2 >= len(at) {
+					continue
+				}
+				bg := run[at[j]:at[j+2]]
+				if idf, ok := s.zhIDF[bg]; ok {
+					u.bigrams[n] = bg
+					n++
+					u.weight = math.Max(u.weight, idf)
+				}
 			}
-			fn(u)
+			_, single := s.zhIDF[char]
+			u.known = n > 0 || single
+			if n == 0 {
+				u.weight = s.unknownIDF
+			}
+			u.weight *= hanWeight
+			out = append(out, u)
 		}
 	}
-	for i, t := range q.latinTerms {
-		u := unit{weight: math.Min(s.idf("e:"+t), s.idf("z:"+t))}
-		u.known = s.df["e:"+t] > 0 || s.df["z:"+t] > 0 || len(q.latinNear[i]) > 0
-		switch need := q.latinNeed[i]; {
-		case need != "" && !d.pairs[need]:
+	for i, t := range w.latinTerms {
+		enIDF, inEN := s.enIDF[t]
+		zhIDF, inZH := s.zhIDF[t]
+		if !inEN {
+			enIDF = s.unknownIDF
+		}
+		if !inZH {
+			zhIDF = s.unknownIDF
+		}
+		out = append(out, unit{
+			weight: math.Min(enIDF, zhIDF), known: inEN || inZH || len(w.latinNear[i]) > 0,
+			term: t, need: w.latinNeed[i], near: w.latinNear[i],
+		})
+	}
+	return out
+}
+
+// visit calls fn for every unit of the question's content with how much
+// of it the given parts of document doc cover, 0 to 1.
+func (s *termStats) visit(q *words, doc int, in parts, fn func(u *unit, credit float64)) {
+	d := s.docs[doc]
+	has := func(m map[string]parts, t string) bool { return m[t]&in != 0 }
+	for i := range q.units {
+		u := &q.units[i]
+		credit := 0.0
+		switch {
+		case u.term == "": // a Chinese character
+			switch {
+			case u.bigrams[0] != "" && has(d.zh, u.bigrams[0]) || u.bigrams[1] != "" && has(d.zh, u.bigrams[1]):
+				credit = 1
+			case has(d.zh, u.char):
+				credit = creditUnigram
+			}
+		case u.need != "" && !d.pairs[u.need]:
 			// a name with a number (Llama 5, H100) is only covered whole
-		case has(d.en, t) || has(d.zh, t):
-			u.credit = 1
-		case slices.ContainsFunc(q.latinNear[i], func(v string) bool { return has(d.en, v) || has(d.zh, v) }):
-			u.credit = creditFuzzy
+		case has(d.en, u.term) || has(d.zh, u.term):
+			credit = 1
+		case slices.ContainsFunc(u.near, func(v string) bool { return has(d.en, v) || has(d.zh, v) }):
+			credit = creditFuzzy
 		}
-		fn(u)
+		fn(u, credit)
 	}
-}
-
-// hanWeight is the weight of the i-th character of a run of Chinese: as
-// much as the rarest known bigram it forms with a neighbour, or, when it
-// forms none (a word the interview never uses), the most a term can weigh.
-func (s *termStats) hanWeight(run []rune, i int) (w float64, known bool) {
-	for _, j := range [2]int{i - 1, i} {
-		if j < 0 || j+1 >= len(run) {
-			continue
-		}
-		key := "z:" + string(run[j:j+2])
-		if s.df[key] == 0 {
-			continue
-		}
-		known = true
-		w = math.Max(w, s.idf(key))
-	}
-	if !known {
-		w = s.idf("")
-	}
-	return w * hanWeight, known
-}
-
-// hanCovered reports whether the document has a bigram the i-th character
-// of run forms with a neighbour, in the given parts.
-func (s *termStats) hanCovered(run []rune, i int, d docTerms, in parts) bool {
-	for _, j := range [2]int{i - 1, i} {
-		if j >= 0 && j+1 < len(run) && d.zh[string(run[j:j+2])]&in != 0 {
-			return true
-		}
-	}
-	return false
 }

@@ -84,30 +84,19 @@ func (m *model) prob(f *features) float64 {
 func (ix *Index) features(q *question, hits []Hit) features {
 	var f features
 	s := ix.stats
-	var han, unknown float64
-	units, unknownUnits := 0, 0
-	for _, run := range q.content.hanRuns {
-		for i, r := range run {
-			if ix.lex.stopChar(string(r)) {
-				continue
-			}
-			units++
-			w, known := s.hanWeight(run, i)
-			han += w
-			if !known && s.df["z:"+string(r)] == 0 {
-				unknown += w
-				unknownUnits++
-			}
+	var han, unknown, total float64
+	units, unknownUnits := len(q.content.units), 0
+	for _, u := range q.content.units {
+		total += u.weight
+		if u.term == "" {
+			han += u.weight
 		}
-	}
-	total := han
-	for i, t := range q.content.latinTerms {
-		units++
-		w := math.Min(s.idf("e:"+t), s.idf("z:"+t))
-		total += w
-		if s.df["e:"+t] == 0 && s.df["z:"+t] == 0 && len(q.content.latinNear[i]) == 0 {
-			unknown += w
-			unknownUnits += 2 // a word, against characters
+		if !u.known {
+			unknown += u.weight
+			unknownUnits++
+			if u.term != "" {
+				unknownUnits++ // a word, against characters
+			}
 		}
 	}
 	if units == 0 {
@@ -143,12 +132,12 @@ func (ix *Index) features(q *question, hits []Hit) features {
 		if q.rarest != "" && (s.docs[doc].zh[q.rarest] != 0 || s.docs[doc].en[q.rarest] != 0) {
 			f[fRarestCovered] = 1
 		}
-		s.visit(&q.content, doc, anyPart, func(u unit) {
+		s.visit(&q.content, doc, anyPart, func(u *unit, credit float64) {
 			switch {
 			case !u.known:
 				f[fMissingUnknown] = math.Max(f[fMissingUnknown], u.weight)
-			case u.credit < 1:
-				f[fMissingKnown] = math.Max(f[fMissingKnown], u.weight*(1-u.credit))
+			case credit < 1:
+				f[fMissingKnown] = math.Max(f[fMissingKnown], u.weight*(1-credit))
 			}
 		})
 		f[fCoverage] = hits[0].Coverage

@@ -1,7 +1,6 @@
 package index
 
 import (
-	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -81,13 +80,18 @@ func (ix *Index) newSynonymMarks() synonymMarks {
 	return sm
 }
 
-// marks returns terms, plus the terms of every group whose canonical word
-// text, folded, contains.
-func marks(terms []string, groups []groupMarks, text string) []string {
-	out := terms
+// marks returns the set of terms, plus the terms of every group whose
+// canonical word text, folded, contains.
+func marks(terms []string, groups []groupMarks, text string) map[string]bool {
+	out := make(map[string]bool, len(terms))
+	for _, t := range terms {
+		out[t] = true
+	}
 	for _, g := range groups {
 		if contains(text, g.canonical) {
-			out = append(out[:len(out):len(out)], g.terms...)
+			for _, t := range g.terms {
+				out[t] = true
+			}
 		}
 	}
 	return out
@@ -134,10 +138,10 @@ func markables(toks analysis.TokenStream, remap func(Span) Span) []markable {
 }
 
 // pick returns the merged spans of the tokens whose terms are wanted.
-func pick(ms []markable, want []string) []Span {
+func pick(ms []markable, want map[string]bool) []Span {
 	var spans []Span
 	for _, m := range ms {
-		if slices.Contains(want, m.term) {
+		if want[m.term] {
 			spans = append(spans, m.span)
 		}
 	}

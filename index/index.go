@@ -196,32 +196,62 @@ func NewWithOptions(a *data.Article, opts Options) (*Index, error) {
 		zhFold: newFolder(zhGroups), enFold: newFolder(enGroups),
 	}
 	ix.matchPools.New = func() any { return search.NewDocumentMatchPool(64, 0) }
-	ix.lex = newLexicon(en, ix.zhFold, ix.enFold)
-	ix.asker = newAsker()
-	texts := make([]passageText, len(a.Passages))
-	batch := b.NewBatch()
-	for i := range a.Passages {
-		p := &a.Passages[i]
-		texts[i] = ix.passageText(a, p)
-		if err := batch.IndexAdvanced(passageDocument(p.ID, texts[i])); err != nil {
-			return nil, errors.Join(fmt.Errorf("index passage %s: %w", p.ID, err), b.Close())
+	// What reads only the passages and the word lists is built beside the
+	// bleve index, on another core.
+	var side sync.WaitGroup
+	side.Go(func() {
+		ix.lex = newLexicon(en, ix.zhFold, ix.enFold)
+		ix.asker = newAsker()
+		ix.suggest = newSuggester(ix)
+		ix.marks = ix.newMarks(a)
+		ix.synonyms = ix.newSynonymMarks()
+		ix.kinds = make([]qkind, len(a.Passages))
+		answers := newAnswerer()
+		for i := range a.Passages {
+			ix.kinds[i] = answers.kinds(&a.Passages[i])
 		}
-	}
-	if err := b.Batch(batch); err != nil {
-		return nil, errors.Join(fmt.Errorf("index passages: %w", err), b.Close())
-	}
-	if ix.reader, err = b.Advanced(); err != nil {
-		return nil, errors.Join(fmt.Errorf("index passages: %w", err), b.Close())
-	}
-	ix.stats = newTermStats(texts)
-	ix.suggest = newSuggester(ix)
-	ix.marks = ix.newMarks(a)
-	ix.synonyms = ix.newSynonymMarks()
-	ix.kinds = make([]qkind, len(a.Passages))
-	for i := range a.Passages {
-		ix.kinds[i] = passageKinds(&a.Passages[i])
+	})
+	err = ix.indexPassages(b)
+	side.Wait()
+	if err != nil {
+		return nil, errors.Join(err, b.Close())
 	}
 	return ix, nil
+}
+
+// indexPassages analyses the passages, half on each of two cores, and
+// indexes them in one batch while the statistics are read from the same
+// tokens.
+func (ix *Index) indexPassages(b bleve.Index) error {
+	a := ix.article
+	texts := make([]passageText, len(a.Passages))
+	var wg sync.WaitGroup
+	half := len(texts) / 2
+	wg.Go(func() {
+		for i := range texts[:half] {
+			texts[i] = ix.passageText(a, &a.Passages[i])
+		}
+	})
+	for i := half; i < len(texts); i++ {
+		texts[i] = ix.passageText(a, &a.Passages[i])
+	}
+	wg.Wait()
+	batch := b.NewBatch()
+	for i := range texts {
+		if err := batch.IndexAdvanced(passageDocument(a.Passages[i].ID, texts[i])); err != nil {
+			return fmt.Errorf("index passage %s: %w", a.Passages[i].ID, err)
+		}
+	}
+	wg.Go(func() { ix.stats = newTermStats(texts) })
+	err := b.Batch(batch)
+	wg.Wait()
+	if err != nil {
+		return fmt.Errorf("index passages: %w", err)
+	}
+	if ix.reader, err = b.Advanced(); err != nil {
+		return fmt.Errorf("index passages: %w", err)
+	}
+	return nil
 }
 
 // Close releases the index.

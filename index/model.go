@@ -4,58 +4,58 @@ package index
 
 // chatModel says whether a message is small talk.
 var chatModel = model{
-	bias: 3.0434,
+	bias: 2.99388,
 	weights: [nFeatures]float64{
-		1.60931,    // coverage
-		-2.27093,   // best coverage
-		0.507394,   // covered
-		-0.246391,  // content
-		0.813738,   // unknown
-		-3.57161,   // units
-		-0.337857,  // score
-		0.242349,   // margin
-		2.40078,    // chinese
-		-0.953485,  // text coverage
-		-1.35056,   // aids coverage
-		-1.21403,   // kind asked
-		-3.14194,   // kind missing
-		6.19772,    // chat
-		3.81138,    // you
-		-1.07606,   // no content
-		-0.739688,  // unknown words
-		-0.0295765, // rarest covered
-		-0.31196,   // missing known
-		-0.178652,  // missing unknown
-		-0.693539,  // raw coverage
-		-0.19756,   // unknown names
+		1.55882,    // coverage
+		-2.32562,   // best coverage
+		0.488056,   // covered
+		-0.248679,  // content
+		0.857156,   // unknown
+		-3.55874,   // units
+		-0.240531,  // score
+		0.305931,   // margin
+		2.39147,    // chinese
+		-0.882055,  // text coverage
+		-1.40167,   // aids coverage
+		-1.21589,   // kind asked
+		-3.43059,   // kind missing
+		6.11424,    // chat
+		3.79491,    // you
+		-0.989935,  // no content
+		-0.736666,  // unknown words
+		-0.0507994, // rarest covered
+		-0.30252,   // missing known
+		-0.188579,  // missing unknown
+		-0.559713,  // raw coverage
+		-0.18508,   // unknown names
 	},
 }
 
 // answerModel says how likely the best passages answer a question.
 var answerModel = model{
-	bias: -3.44157,
+	bias: -3.39157,
 	weights: [nFeatures]float64{
-		-3.00416,  // coverage
-		-0.456445, // best coverage
-		1.18709,   // covered
-		-0.211566, // content
-		-1.19176,  // unknown
-		0.277697,  // units
-		0.600156,  // score
-		-0.608412, // margin
-		-0.362519, // chinese
-		0.607233,  // text coverage
-		3.90106,   // aids coverage
-		-0.659537, // kind asked
-		-1.04186,  // kind missing
-		-0.561912, // chat
-		-0.65664,  // you
-		-1.88523,  // no content
-		0.592927,  // unknown words
-		0.119877,  // rarest covered
-		0.0109608, // missing known
-		-0.107482, // missing unknown
-		2.30856,   // raw coverage
-		-0.419862, // unknown names
+		-2.49114,   // coverage
+		-0.687262,  // best coverage
+		1.13413,    // covered
+		-0.197216,  // content
+		-1.37912,   // unknown
+		0.303927,   // units
+		0.698856,   // score
+		-0.671971,  // margin
+		-0.375934,  // chinese
+		0.343068,   // text coverage
+		3.68846,    // aids coverage
+		-0.64746,   // kind asked
+		-1.16462,   // kind missing
+		-0.471664,  // chat
+		-0.632296,  // you
+		-1.90149,   // no content
+		0.588542,   // unknown words
+		0.131293,   // rarest covered
+		0.00166164, // missing known
+		-0.0937567, // missing unknown
+		2.27791,    // raw coverage
+		-0.434182,  // unknown names
 	},
 }

@@ -1,8 +1,8 @@
 package index
 
 import (
-	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/interviewbot/interviewbot/data"
 )
@@ -136,44 +136,108 @@ func (a *asker) kinds(zh, lower string) (k qkind, zhRest, lowerRest string) {
 	return k, zh, lower
 }
 
-// answering finds the kinds of answer a passage gives, in its English
-// rendering (lower case) and its canonical Chinese.
+// answering lists, for each kind of answer, the words that give it: English
+// whole words or phrases in a passage's English rendering, Chinese anywhere
+// in its canonical text. Numbers are read apart (answerKinds).
 var answering = []struct {
 	k      qkind
-	en, zh *regexp.Regexp
+	en, zh []string
 }{
-	{kindTime,
-		regexp.MustCompile(`\b\d+\s*(?:-|–|to|or)?\s*\d*\s*(?:years?|months?)\b|\b(?:19|20)\d\d\b|\bnext (?:few |couple of )?(?:years?|months?)\b|\b(?:this|next|last) year\b|\bsoon\b|\bover the (?:next|coming)\b`),
-		regexp.MustCompile(`\d+\s*[-–到至]?\s*\d*\s*年|明年|今年|未来几年|几年|年内|很快`)},
-	{kindAmount,
-		regexp.MustCompile(`\$\s*\d|\bdollars?\b|\b(?:billions?|millions?|thousands?|hundreds?|dozens?)\b|\b\d+\b|\b(?:few|several|handful)\b`),
-		regexp.MustCompile(`\d|美元|亿|万|几十|数千|数百|几位|少数`)},
-	{kindSize,
-		regexp.MustCompile(`\bgw\b|\d\s*gw\b|gigawatts?|megawatts?|manhattan|\bsize\b|\blargest\b|\bbiggest\b|\bscale\b`),
-		regexp.MustCompile(`gw|吉瓦|兆瓦|曼哈顿|规模|最大`)},
-	{kindWho, nil, nil}, // names: see passageKinds
-	{kindPlace,
-		regexp.MustCompile(`\bmanhattan\b|\bsun valley\b`),
-		regexp.MustCompile(`曼哈顿|sun valley`)},
-	{kindWhy,
-		regexp.MustCompile(`\bbecause\b|\bso that\b|\bthe reason\b|\bthat's why\b|\bwhich is why\b|\bin order to\b`),
-		regexp.MustCompile(`因为|因此|所以|原因|之所以|为了`)},
+	{kindTime, []string{"soon", "this year", "next year", "last year", "next few years", "next couple of years", "over the next", "over the coming"},
+		[]string{"明年", "今年", "未来几年", "几年", "年内", "很快"}},
+	{kindAmount, []string{"dollar", "dollars", "billion", "billions", "million", "millions", "thousand", "thousands", "hundred", "hundreds", "dozen", "dozens", "few", "several", "handful"},
+		[]string{"美元", "亿", "万", "几十", "数千", "数百", "几位", "少数"}},
+	{kindSize, []string{"gw", "gigawatt", "gigawatts", "megawatt", "megawatts", "manhattan", "size", "largest", "biggest", "scale"},
+		[]string{"gw", "吉瓦", "兆瓦", "曼哈顿", "规模", "最大"}},
+	{kindPlace, []string{"manhattan", "sun valley"}, []string{"曼哈顿", "sun valley"}},
+	{kindWhy, []string{"because", "so that", "the reason", "that's why", "which is why", "in order to"},
+		[]string{"因为", "因此", "所以", "原因", "之所以", "为了"}},
 }
 
-// properName is a capitalised word in the middle of an English sentence:
-// a person, a company or a place.
-var properName = regexp.MustCompile(`[a-z,;] (?:[A-Z][a-z]+)`)
+// answerer finds the kinds of answer a passage gives.
+type answerer struct {
+	en *phrases // each phrase stands for its kind, as a one-byte string
+}
 
-func passageKinds(p *data.Passage) qkind {
-	lower, zh := strings.ToLower(p.English), canonicalZH(p.Text)
-	var k qkind
-	for _, a := range answering {
-		if a.en != nil && (a.en.MatchString(lower) || a.zh.MatchString(zh)) {
-			k |= a.k
+func newAnswerer() *answerer {
+	kind := map[string]qkind{}
+	var en []string
+	for _, k := range answering {
+		for _, w := range k.en {
+			kind[w] |= k.k
+			en = append(en, w)
 		}
 	}
-	if properName.MatchString(p.English) {
-		k |= kindWho
+	return &answerer{en: newPhrases(en, func(w string) string { return string(rune(kind[w])) })}
+}
+
+func (a *answerer) kinds(p *data.Passage) qkind {
+	lower, zh := strings.ToLower(p.English), canonicalZH(p.Text)
+	var k qkind
+	for _, m := range a.en.find(lower) {
+		k |= qkind(m.value[0])
+	}
+	for _, kw := range answering {
+		for _, w := range kw.zh {
+			if strings.Contains(zh, w) {
+				k |= kw.k
+			}
+		}
+	}
+	// numbers: any is an amount; one before years or months, or a year
+	// such as 2026, is a time; one before GW is a size
+	ws := splitWords(lower)
+	for i, w := range ws {
+		word := lower[w[0]:w[1]]
+		if word[0] < '0' || word[0] > '9' {
+			continue
+		}
+		k |= kindAmount
+		switch {
+		case len(word) == 4 && (strings.HasPrefix(word, "19") || strings.HasPrefix(word, "20")) && isNumber(word):
+			k |= kindTime
+		case strings.HasSuffix(word, "gw"):
+			k |= kindSize
+		case i+1 < len(ws):
+			switch next := lower[ws[i+1][0]:ws[i+1][1]]; next {
+			case "year", "years", "month", "months":
+				k |= kindTime
+			}
+		}
+	}
+	if yearAfterNumber(zh) {
+		k |= kindTime
+	}
+	// a capitalised word in mid-sentence names someone or something
+	for i := 1; i+1 < len(p.English); i++ {
+		c := p.English[i+1]
+		if p.English[i] == ' ' && 'A' <= c && c <= 'Z' && strings.ContainsRune("abcdefghijklmnopqrstuvwxyz,;", rune(p.English[i-1])) {
+			k |= kindWho
+			break
+		}
 	}
 	return k
+}
+
+// yearAfterNumber reports whether 年 follows a number in s (2-3年, 7年).
+func yearAfterNumber(s string) bool {
+	for i := strings.Index(s, "年"); i >= 0; {
+		j := i
+		for j > 0 {
+			r, size := utf8.DecodeLastRuneInString(s[:j])
+			if !strings.ContainsRune(" -–到至", r) {
+				break
+			}
+			j -= size
+		}
+		if j > 0 && '0' <= s[j-1] && s[j-1] <= '9' {
+			return true
+		}
+		next := strings.Index(s[i+len("年"):], "年")
+		if next < 0 {
+			return false
+		}
+		i += len("年") + next
+	}
+	return false
 }

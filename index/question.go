@@ -21,7 +21,7 @@ type question struct {
 	zhTerms   []string // distinct terms of zhContent: unigrams, bigrams, Latin words
 	// what an answer marks: the terms, and the other words of their
 	// synonym groups
-	zhMarks, enMarks []string
+	zhMarks, enMarks map[string]bool
 	latin            []string // Latin words of zhContent, as written
 	enTerms          []string // distinct stemmed English content terms
 
@@ -85,10 +85,11 @@ func (ix *Index) parse(text string) *question {
 // words are the units of a text that coverage weighs: its runs of Chinese
 // characters and its English words, stemmed.
 type words struct {
-	hanRuns    [][]rune
+	hanRuns    []string
 	latinTerms []string
 	latinNeed  []string   // for each latin term, a "name number" pair it needs
 	latinNear  [][]string // for each latin term, the index's terms within one edit
+	units      []unit     // what coverage weighs, unit by unit
 }
 
 // words reads the units of canonical Chinese zh and lower-case English en,
@@ -114,27 +115,27 @@ func (ix *Index) words(zh, en string, skip func(string) bool) words {
 		seen[t+"|"+need] = true
 		w.latinTerms = append(w.latinTerms, t)
 		w.latinNeed = append(w.latinNeed, need)
-		w.latinNear = append(w.latinNear, append(near(t, ix.stats.enByLen), near(t, ix.stats.zhLatinByLen)...))
+		w.latinNear = append(w.latinNear, ix.stats.nearUnknown(t))
 	}
+	w.units = ix.stats.newUnits(&w)
 	return w
 }
 
 // hanRuns splits s into its runs of Chinese characters.
-func hanRuns(s string) [][]rune {
-	var runs [][]rune
-	var run []rune
-	for _, r := range s {
-		if isHan(r) {
-			run = append(run, r)
-			continue
-		}
-		if len(run) > 0 {
-			runs = append(runs, run)
-			run = nil
+func hanRuns(s string) []string {
+	var runs []string
+	start := -1
+	for i, r := range s {
+		switch {
+		case isHan(r) && start < 0:
+			start = i
+		case !isHan(r) && start >= 0:
+			runs = append(runs, s[start:i])
+			start = -1
 		}
 	}
-	if len(run) > 0 {
-		runs = append(runs, run)
+	if start >= 0 {
+		runs = append(runs, s[start:])
 	}
 	return runs
 }

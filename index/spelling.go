@@ -76,3 +76,15 @@ func (s *termStats) corrections(q *question) []correction {
 	}
 	return out
 }
+
+// nearUnknown returns, for a word the interview never uses, the terms of
+// the index within one edit of it; for a word it uses, nothing: it is found
+// as it is.
+func (s *termStats) nearUnknown(t string) []string {
+	_, inEN := s.enIDF[t]
+	_, inZH := s.zhIDF[t]
+	if inEN || inZH {
+		return nil
+	}
+	return append(near(t, s.enByLen), near(t, s.zhLatinByLen)...)
+}

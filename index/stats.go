@@ -17,6 +17,10 @@ type termStats struct {
 	docs []docTerms
 	df   map[string]int // "z:" + Chinese-field term, "e:" + English-field term
 	n    float64
+	// BM25's inverse document frequency of every term of each field, and
+	// that of a term no passage uses, the highest there is
+	zhIDF, enIDF map[string]float64
+	unknownIDF   float64
 	// Latin terms by length: stemmed English, and as written in the Chinese
 	// field (GPU, Hyperion), for spelling correction. A word within one
 	// edit of a term is at most one byte longer or shorter.
@@ -65,6 +69,15 @@ func newTermStats(texts []passageText) *termStats {
 		}
 		s.docs[i] = d
 	}
+	s.zhIDF, s.enIDF = map[string]float64{}, map[string]float64{}
+	for key := range s.df {
+		if t, ok := strings.CutPrefix(key, "z:"); ok {
+			s.zhIDF[t] = s.idf(key)
+		} else {
+			s.enIDF[strings.TrimPrefix(key, "e:")] = s.idf(key)
+		}
+	}
+	s.unknownIDF = s.idf("")
 	for _, byLen := range []map[int][]string{s.enByLen, s.zhLatinByLen} {
 		for _, ts := range byLen {
 			slices.Sort(ts) // the maps above are filled in random order
