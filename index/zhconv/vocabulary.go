@@ -3,7 +3,7 @@ package zhconv
 // vocabularyRevision is part of [Version]. Bump it with every change to
 // vocabulary: folded text in an existing index no longer matches otherwise.
 // TestVocabularyDigest fails until it is bumped.
-const vocabularyRevision = "1"
+const vocabularyRevision = "2"
 
 // entry is one vocabulary replacement.
 type entry struct{ from, to string }
@@ -84,6 +84,7 @@ var vocabulary = [...]entry{
 	{"行动装置", "移动设备"},
 	{"讯息", "消息"},
 	{"记忆体", "内存"},
+	{"许可权", "权限"}, // access rights; the mainland 许可权 is a legal licence
 	{"象徵", "象征"},
 	{"资料", "数据"}, // Taiwan 資料 is also "materials"; in this project's transcripts it is data
 	{"资料中心", "数据中心"},
