@@ -12,7 +12,7 @@ type texts struct {
 	QuoteDesc, QuoteNumber, QuoteNumberName                           string
 	TopicsDesc, AboutDesc                                             string
 
-	More, Context, NoMore                     string
+	More, Context, NoMore, Previous, Next     string
 	HostAsked, OtherPassages, Original        string
 	Summary, Interview, Passage               string // Passage: "passage %d of %d"
 	NoAnswerTitle, NoAnswer                   string
@@ -33,6 +33,7 @@ var catalog = [...]texts{
 		AskPrivate: "Only you see the answer", AskPrivateName: "private",
 		QuoteDesc: "A passage of the interview: random, or by number", QuoteNumber: "Passage number", QuoteNumberName: "number",
 		TopicsDesc: "The themes of the interview", AboutDesc: "What this bot is and how to use it",
+		Previous: "Previous", Next: "Next",
 		More: "More results", Context: "Context", NoMore: "That's everything the interview has on this.",
 		HostAsked: "The host asked", OtherPassages: "Also relevant", Original: "Original",
 		Summary: "Editor's summary", Interview: "Interview", Passage: "passage %d of %d",
@@ -65,6 +66,7 @@ var catalog = [...]texts{
 		AskPrivate: "只有你看得到回答", AskPrivateName: "私密",
 		QuoteDesc: "訪談中的一段話:隨機或指定段落", QuoteNumber: "段落編號", QuoteNumberName: "段落",
 		TopicsDesc: "訪談的主題", AboutDesc: "這個機器人是什麼、怎麼用",
+		Previous: "上一段", Next: "下一段",
 		More: "更多結果", Context: "上下文", NoMore: "訪談裡關於這個的內容就這些了。",
 		HostAsked: "主持人的提問", OtherPassages: "其他相關段落", Original: "原文",
 		Summary: "編者摘要", Interview: "訪談", Passage: "第 %d 段,共 %d 段",
@@ -97,6 +99,7 @@ var catalog = [...]texts{
 		AskPrivate: "只有你能看到回答", AskPrivateName: "私密",
 		QuoteDesc: "访谈中的一段话:随机或指定段落", QuoteNumber: "段落编号", QuoteNumberName: "段落",
 		TopicsDesc: "访谈的主题", AboutDesc: "这个机器人是什么、怎么用",
+		Previous: "上一段", Next: "下一段",
 		More: "更多结果", Context: "上下文", NoMore: "访谈里关于这个的内容就这些了。",
 		HostAsked: "主持人的提问", OtherPassages: "其他相关段落", Original: "原文",
 		Summary: "编者摘要", Interview: "访谈", Passage: "第 %d 段,共 %d 段",

@@ -122,9 +122,9 @@ func renderMore(a *data.Article, lang index.Lang, page []*data.Passage, rest []s
 	}
 	var rows []discordgo.MessageComponent
 	buttons := []discordgo.MessageComponent{}
-	for _, p := range page {
+	for i, p := range page {
 		buttons = append(buttons, discordgo.Button{
-			Label: clip(t.Context+" "+p.ID, maxButtonLabel), Style: discordgo.SecondaryButton,
+			Label: clip(fmt.Sprintf("%s %d", t.Context, first+i), maxButtonLabel), Style: discordgo.SecondaryButton,
 			CustomID: customID("ctx", langCode[lang], p.ID),
 		})
 	}
@@ -259,10 +259,10 @@ func renderContext(a *data.Article, p *data.Passage, lang index.Lang) view {
 	}
 	var nav []discordgo.MessageComponent
 	if prev, ok := a.At(p.Position - 1); ok {
-		nav = append(nav, discordgo.Button{Label: "◀ " + prev.ID, Style: discordgo.SecondaryButton, CustomID: customID("ctx", langCode[lang], prev.ID)})
+		nav = append(nav, discordgo.Button{Label: "◀ " + t.Previous, Style: discordgo.SecondaryButton, CustomID: customID("ctx", langCode[lang], prev.ID)})
 	}
 	if next, ok := a.At(p.Position + 1); ok {
-		nav = append(nav, discordgo.Button{Label: next.ID + " ▶", Style: discordgo.SecondaryButton, CustomID: customID("ctx", langCode[lang], next.ID)})
+		nav = append(nav, discordgo.Button{Label: t.Next + " ▶", Style: discordgo.SecondaryButton, CustomID: customID("ctx", langCode[lang], next.ID)})
 	}
 	v := view{Embeds: []*discordgo.MessageEmbed{fitEmbed(e)}, Ephemeral: true}
 	if len(nav) > 0 {
@@ -416,34 +416,45 @@ func speakerColor(p *data.Passage) int {
 	return colorEditor
 }
 
-// placeLine says where a passage stands: "Interview · passage 61 of 88 · i47".
+// placeLine says where a passage stands: "Interview · passage 61 of 88".
+// Passage ids are for custom IDs and JSON; members see numbers.
 func placeLine(a *data.Article, p *data.Passage, lang index.Lang) string {
 	t := textsFor(lang)
 	section := t.Interview
 	if p.Section == data.Summary {
 		section = t.Summary
 	}
-	return section + " · " + fmt.Sprintf(t.Passage, p.Position, len(a.Passages)) + " · " + p.ID
+	return section + " · " + fmt.Sprintf(t.Passage, p.Position, len(a.Passages))
 }
 
-// mark renders text with the spans in bold, each plain piece converted by
-// convert (for Simplified readers) and escaped. Converting piece by piece
-// keeps the spans, which are offsets in the original, in place.
+// mark renders text with the spans in bold, escaped, converted by convert
+// (zhconv.Mainland for Simplified readers). The whole text is converted at
+// once, so that a word the conversion rewrites (許可權 → 权限) is rewritten
+// even when a span starts or ends inside it; each span is then found again
+// in the converted text, left to right, and dropped when the conversion
+// changed it beyond finding.
 func mark(text string, spans []index.Span, convert func(string) string) string {
 	if convert == nil {
 		convert = func(s string) string { return s }
 	}
+	full := convert(text)
 	var b strings.Builder
-	at := 0
+	at, prev := 0, 0 // in full; in text
 	for _, s := range spans {
-		if s.Start < at || s.End > len(text) || s.Start >= s.End {
+		if s.Start < prev || s.End > len(text) || s.Start >= s.End {
 			continue
 		}
-		b.WriteString(escape(convert(text[at:s.Start])))
-		b.WriteString("**" + escape(convert(text[s.Start:s.End])) + "**")
-		at = s.End
+		piece := convert(text[s.Start:s.End])
+		i := strings.Index(full[at:], piece)
+		if i < 0 {
+			continue
+		}
+		b.WriteString(escape(full[at : at+i]))
+		b.WriteString("**" + escape(piece) + "**")
+		at += i + len(piece)
+		prev = s.End
 	}
-	b.WriteString(escape(convert(text[at:])))
+	b.WriteString(escape(full[at:]))
 	return b.String()
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
+	"github.com/interviewbot/interviewbot/index/zhconv"
 )
 
 // update rewrites the golden files: go test ./bot -run TestRender -update
@@ -154,6 +156,10 @@ func firstDiff(want, got string) string {
 }
 
 // checkView checks a view against Discord's limits.
+// passageIDText is a passage id (i59, s01) in text a member sees: ids
+// belong in custom IDs and JSON only.
+var passageIDText = regexp.MustCompile(`\b[si][0-9]{2}\b`)
+
 func checkView(t *testing.T, v view) {
 	t.Helper()
 	if n := utf8.RuneCountInString(v.Content); n > maxContent {
@@ -162,9 +168,21 @@ func checkView(t *testing.T, v view) {
 	if v.Content == "" && len(v.Embeds) == 0 {
 		t.Error("nothing to show")
 	}
+	noID := func(where, text string) {
+		if passageIDText.MatchString(text) {
+			t.Errorf("%s shows a passage id: %q", where, text)
+		}
+	}
+	noID("content", v.Content)
 	for _, e := range v.Embeds {
 		checkEmbedLimits(t, e)
+		noID("title", e.Title)
+		noID("description", e.Description)
+		if e.Footer != nil {
+			noID("footer", e.Footer.Text)
+		}
 		for _, f := range e.Fields {
+			noID("field", f.Name+" "+f.Value)
 			if f.Value == "" {
 				t.Errorf("field %q is empty", f.Name)
 			}
@@ -191,6 +209,7 @@ func checkView(t *testing.T, v view) {
 			if n := utf8.RuneCountInString(btn.Label); n > maxButtonLabel {
 				t.Errorf("label %q: %d characters", btn.Label, n)
 			}
+			noID("button", btn.Label)
 			if btn.Label == "" && btn.Emoji == nil {
 				t.Errorf("button %q shows nothing", btn.CustomID)
 			}
@@ -372,6 +391,28 @@ func TestCustomID(t *testing.T) {
 			got := customID(tt.parts...)
 			if got != tt.want || len(got) > maxCustomID {
 				t.Errorf("customID = %q (%d), want %q", got, len(got), tt.want)
+			}
+		})
+	}
+}
+
+// TestMarkConvertsWholeWords checks that a Simplified reader gets mainland
+// words even where a highlight starts or ends inside one.
+func TestMarkConvertsWholeWords(t *testing.T) {
+	tests := []struct {
+		name, text string
+		spans      []index.Span
+		want       string
+	}{
+		{"span inside a rewritten word is dropped", "擴充套件至5GW", []index.Span{{0, len("擴充")}}, "扩展至5GW"},
+		{"span over a whole word", "超級智慧很近", []index.Span{{0, len("超級智慧")}}, "**超级智能**很近"},
+		{"span beside a rewritten word", "我的許可權範圍有多大", []index.Span{{len("我的許可權"), len("我的許可權範圍")}}, "我的权限**范围**有多大"},
+		{"no spans", "資料中心", nil, "数据中心"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := mark(tt.text, tt.spans, zhconv.Mainland); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
 	}
