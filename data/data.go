@@ -67,7 +67,10 @@ type Passage struct {
 	// to; empty for the summary and for the host's own lines.
 	QuestionID string `json:"question_id,omitempty"`
 
-	English   string   `json:"english"`
+	English string `json:"english"`
+	// Filler is a passage with no content of its own (a greeting, a
+	// thank-you, a lead-in): it is never an answer on its own merit.
+	Filler    bool     `json:"filler,omitempty"`
 	Topics    []string `json:"topics,omitempty"`
 	Keywords  Aids     `json:"keywords"`
 	Questions Aids     `json:"questions"`
@@ -179,7 +182,7 @@ func Parse(text, passagesJSON, topics []byte) (*Article, error) {
 		}
 		p := &a.Passages[i]
 		p.English = strings.TrimSpace(n.English)
-		p.Topics, p.Keywords, p.Questions = n.Topics, n.Keywords, n.Questions
+		p.Topics, p.Keywords, p.Questions, p.Filler = n.Topics, n.Keywords, n.Questions, n.Filler
 	}
 	for _, p := range a.Passages {
 		if p.English == "" {

@@ -335,9 +335,17 @@ func (ix *Index) rank(ctx context.Context, q *question) ([]scored, error) {
 	if err != nil {
 		return nil, err
 	}
-	for i := range hits {
-		hits[i].score = ix.rerank(q, &ix.article.Passages[hits[i].doc], hits[i].score)
+	kept := hits[:0]
+	for _, h := range hits {
+		p := &ix.article.Passages[h.doc]
+		// a greeting or a thank-you answers only a question about how the
+		// interview opened or ended
+		if p.Filler && (q.place == anywhere || !ix.inPlace(p, q.place)) {
+			continue
+		}
+		kept = append(kept, scored{h.doc, ix.rerank(q, p, h.score)})
 	}
+	hits = kept
 	// ties keep the index's order, as bleve's collector does
 	sort.Slice(hits, func(i, j int) bool {
 		if hits[i].score != hits[j].score {

@@ -254,3 +254,27 @@ func TestSuggest(t *testing.T) {
 
 // zhconvSimplifiedOnly reports text in Simplified script.
 func zhconvSimplifiedOnly(s string) bool { return strings.ContainsAny(s, "数据为们么") }
+
+// TestFillerPassages checks that a passage with no content of its own (a
+// greeting, a thank-you) is found only by a question about how the
+// interview opened or ended, never by its own words.
+func TestFillerPassages(t *testing.T) {
+	ix := newIndex(t)
+	a := ix.Article()
+	for _, p := range a.Passages {
+		if !p.Filler {
+			continue
+		}
+		t.Run(p.ID, func(t *testing.T) {
+			res, err := ix.Search(context.Background(), index.Request{Question: p.Text, Limit: index.MaxLimit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range res.Hits {
+				if h.Passage.ID == p.ID {
+					t.Errorf("%q found %s among its answers", p.Text, p.ID)
+				}
+			}
+		})
+	}
+}

@@ -4,58 +4,58 @@ package index
 
 // chatModel says whether a message is small talk.
 var chatModel = model{
-	bias: 2.99388,
+	bias: 3.19393,
 	weights: [nFeatures]float64{
-		1.55882,    // coverage
-		-2.32562,   // best coverage
-		0.488056,   // covered
-		-0.248679,  // content
-		0.857156,   // unknown
-		-3.55874,   // units
-		-0.240531,  // score
-		0.305931,   // margin
-		2.39147,    // chinese
-		-0.882055,  // text coverage
-		-1.40167,   // aids coverage
-		-1.21589,   // kind asked
-		-3.43059,   // kind missing
-		6.11424,    // chat
-		3.79491,    // you
-		-0.989935,  // no content
-		-0.736666,  // unknown words
-		-0.0507994, // rarest covered
-		-0.30252,   // missing known
-		-0.188579,  // missing unknown
-		-0.559713,  // raw coverage
-		-0.18508,   // unknown names
+		1.11567,   // coverage
+		-2.45723,  // best coverage
+		0.566317,  // covered
+		-0.224926, // content
+		0.828779,  // unknown
+		-3.67067,  // units
+		-0.742565, // score
+		0.804684,  // margin
+		2.47207,   // chinese
+		-0.084288, // text coverage
+		-1.02569,  // aids coverage
+		-1.21319,  // kind asked
+		-3.32984,  // kind missing
+		6.07578,   // chat
+		3.76153,   // you
+		-1.14872,  // no content
+		-0.788729, // unknown words
+		-0.227214, // rarest covered
+		-0.346296, // missing known
+		-0.156963, // missing unknown
+		-0.705243, // raw coverage
+		-0.143339, // unknown names
 	},
 }
 
 // answerModel says how likely the best passages answer a question.
 var answerModel = model{
-	bias: -3.39157,
+	bias: -2.77671,
 	weights: [nFeatures]float64{
-		-2.49114,   // coverage
-		-0.687262,  // best coverage
-		1.13413,    // covered
-		-0.197216,  // content
-		-1.37912,   // unknown
-		0.303927,   // units
-		0.698856,   // score
-		-0.671971,  // margin
-		-0.375934,  // chinese
-		0.343068,   // text coverage
-		3.68846,    // aids coverage
-		-0.64746,   // kind asked
-		-1.16462,   // kind missing
-		-0.471664,  // chat
-		-0.632296,  // you
-		-1.90149,   // no content
-		0.588542,   // unknown words
-		0.131293,   // rarest covered
-		0.00166164, // missing known
-		-0.0937567, // missing unknown
-		2.27791,    // raw coverage
-		-0.434182,  // unknown names
+		-1.88824,   // coverage
+		-1.49843,   // best coverage
+		1.25724,    // covered
+		-0.383468,  // content
+		-1.01751,   // unknown
+		0.248594,   // units
+		0.70162,    // score
+		-0.743845,  // margin
+		-0.352542,  // chinese
+		0.360665,   // text coverage
+		3.40599,    // aids coverage
+		-0.53684,   // kind asked
+		-0.996114,  // kind missing
+		-0.811923,  // chat
+		-0.588141,  // you
+		-2.38373,   // no content
+		0.388055,   // unknown words
+		0.0963122,  // rarest covered
+		-0.0149758, // missing known
+		-0.0693061, // missing unknown
+		2.37733,    // raw coverage
+		-0.335697,  // unknown names
 	},
 }
