@@ -39,6 +39,11 @@ const (
 	MaxTimestampSkew = 5 * time.Minute
 	// editTimeout bounds delivering a deferred answer to Discord.
 	editTimeout = 30 * time.Second
+	// shedAge is how old an interaction may be when its answer starts.
+	// Discord waits three seconds from sending it; one older than this
+	// could not even be deferred in time with certainty, so it is refused
+	// at once rather than answered into the void.
+	shedAge = 2500 * time.Millisecond
 )
 
 // ResponseEditor edits the original response to an interaction through its
@@ -74,15 +79,17 @@ type ServerConfig struct {
 	// does. Nil means always ready, as in HTTP mode, where the index is
 	// built before the server starts.
 	Ready func() bool
-	// SlowAfter is how long an answer may take before it is deferred;
-	// zero means DefaultSlowAfter.
+	// SlowAfter is how long after an interaction arrives its answer is
+	// deferred if it is not ready; zero means DefaultSlowAfter.
 	SlowAfter time.Duration
 	// MaxInFlight, MaxBodyBytes and ShutdownTimeout default to the
 	// constants of the same name when zero.
 	MaxInFlight     int
 	MaxBodyBytes    int64
 	ShutdownTimeout time.Duration
-	// Now is the clock for timestamps; nil uses time.Now.
+	// Now is the clock for signature timestamps and for the age of
+	// interactions; nil uses time.Now. Give the Bot the same one: it says
+	// when a deferral deadline has passed.
 	Now func() time.Time
 }
 
@@ -138,6 +145,9 @@ func NewServer(cfg ServerConfig) *Server {
 	}
 	if s.grace <= 0 {
 		s.grace = DefaultShutdownTimeout
+	}
+	if s.slowAfter <= 0 {
+		s.slowAfter = DefaultSlowAfter
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -216,6 +226,16 @@ func unauthorized(reason string) error {
 	return &statusError{code: http.StatusUnauthorized, reason: reason, level: slog.LevelDebug}
 }
 
+// tooOld refuses an interaction that waited so long that its answer would
+// reach Discord after Discord has given up on it.
+func tooOld(age time.Duration) error {
+	return &statusError{
+		code:   http.StatusServiceUnavailable,
+		reason: fmt.Sprintf("waited %v: too late to answer within Discord's 3 s", age.Round(time.Millisecond)),
+		level:  slog.LevelWarn, header: [2]string{"Retry-After", "1"},
+	}
+}
+
 func badRequest(reason string) error {
 	// Only Discord can sign a request: a signed one we cannot read means
 	// Discord changed something, which someone should look at.
@@ -252,6 +272,9 @@ func (s *Server) handle(h func(w http.ResponseWriter, r *http.Request) error) ht
 // interactions is POST /interactions: verify, decode, answer. The cheap
 // refusals come first, so that junk costs as little as possible.
 func (s *Server) interactions(w http.ResponseWriter, r *http.Request) error {
+	// Discord's three seconds started before this request reached us;
+	// this is the earliest the server can note the time.
+	arrived := s.now()
 	if r.Method != http.MethodPost {
 		return errMethod
 	}
@@ -282,7 +305,11 @@ func (s *Server) interactions(w http.ResponseWriter, r *http.Request) error {
 		release()
 		return err
 	}
-	return s.answer(w, r, i, release)
+	if age := s.now().Sub(arrived); age > shedAge {
+		release()
+		return tooOld(age)
+	}
+	return s.answer(w, r, i, arrived.Add(s.slowAfter), release)
 }
 
 // signatureHeaders checks the shape of the signature and the freshness of
@@ -409,10 +436,11 @@ func checkOptions(opts []*discordgo.ApplicationCommandInteractionDataOption) err
 }
 
 // answer has the bot answer i. The first response goes into the HTTP
-// response; when the answer is slow that is a deferred response, and the
-// answer itself is delivered later by editing it, after this request has
-// ended: that part runs in a goroutine that Run waits for on shutdown.
-func (s *Server) answer(w http.ResponseWriter, r *http.Request, i *discordgo.Interaction, release func()) error {
+// response; when the answer is not ready by deadline that is a deferred
+// response, and the answer itself is delivered later by editing it, after
+// this request has ended: that part runs in a goroutine that Run waits for
+// on shutdown.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, i *discordgo.Interaction, deadline time.Time, release func()) error {
 	first := make(chan *discordgo.InteractionResponse, 1)
 	served := make(chan struct{})
 	rs := &httpResponder{first: first, editor: s.editor, i: i}
@@ -421,7 +449,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, i *discordgo.Int
 		defer s.answering.Done()
 		defer release()
 		defer close(served)
-		if err := s.bot.Serve(r.Context(), i, rs, s.slowAfter); err != nil {
+		if err := s.bot.ServeBy(r.Context(), i, rs, deadline); err != nil {
 			// The HTTP response is long gone: the log is all there is.
 			s.log.Error("deliver deferred answer", "interaction", i.ID, "err", err)
 		}

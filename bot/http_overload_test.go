@@ -1,0 +1,211 @@
+package bot_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/interviewbot/interviewbot/bot"
+	"github.com/interviewbot/interviewbot/bot/discordtest"
+	"github.com/interviewbot/interviewbot/index"
+)
+
+// testClock stands still until a test moves it, and counts how often it is
+// read, so that a test knows when the server has looked at it. Time that
+// passes for the server is then time the test says has passed, not time a
+// busy machine happens to take.
+type testClock struct {
+	base   time.Time
+	offset atomic.Int64
+	reads  atomic.Int64
+}
+
+func newTestClock() *testClock { return &testClock{base: time.Now()} }
+
+func (c *testClock) Now() time.Time {
+	c.reads.Add(1)
+	return c.base.Add(time.Duration(c.offset.Load()))
+}
+
+func (c *testClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
+
+// waitRead waits until the clock has been read more than n times.
+func (c *testClock) waitRead(t testing.TB, n int64) {
+	t.Helper()
+	waitUntil(t, "the server to read the clock", func() bool { return c.reads.Load() > n })
+}
+
+// clockSearcher answers like the index, and moves the test clock on by
+// took first, as a search that slow would.
+type clockSearcher struct {
+	bot.Searcher
+	clock *testClock
+	took  time.Duration
+}
+
+func (s clockSearcher) Search(ctx context.Context, req index.Request) (*index.Result, error) {
+	s.clock.Advance(s.took)
+	return s.Searcher.Search(ctx, req)
+}
+
+// rawRequest is a signed POST /interactions written by hand on a
+// connection of its own, so that a test decides when each part is sent.
+type rawRequest struct {
+	conn net.Conn
+	br   *bufio.Reader
+	body []byte
+}
+
+// openRaw dials the endpoint and sends the head of a POST /interactions
+// for body, signed with sig (hex) over ts; the body is sent by sendBody.
+func (e *endpoint) openRaw(t testing.TB, body []byte, ts, sig string) *rawRequest {
+	t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(e.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	head := fmt.Sprintf("POST /interactions HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"+
+		"Content-Length: %d\r\nX-Signature-Ed25519: %s\r\nX-Signature-Timestamp: %s\r\n\r\n",
+		strings.TrimPrefix(e.url, "http://"), len(body), sig, ts)
+	if _, err := io.WriteString(conn, head); err != nil {
+		t.Fatal(err)
+	}
+	return &rawRequest{conn: conn, br: bufio.NewReader(conn), body: body}
+}
+
+// openSigned is openRaw for a body signed with the endpoint's key.
+func (e *endpoint) openSigned(t testing.TB, body []byte) *rawRequest {
+	t.Helper()
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	return e.openRaw(t, body, ts, sign(e.priv, ts, body))
+}
+
+func (r *rawRequest) sendBody(t testing.TB) {
+	t.Helper()
+	if _, err := r.conn.Write(r.body); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// response reads the response, waiting at most wait.
+func (r *rawRequest) response(t testing.TB, wait time.Duration) *http.Response {
+	t.Helper()
+	if err := r.conn.SetReadDeadline(time.Now().Add(wait)); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(r.br, nil)
+	if err != nil {
+		t.Fatalf("read response: %v", err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+// withToken is body with a token of its own, to find its webhook edit by.
+func withToken(t testing.TB, body []byte, token string) []byte {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["token"] = token
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestHTTPDeadlineFromArrival checks that Discord's clock is the one that
+// counts: it starts when a request arrives, not when the bot gets round to
+// it. Time spent before the answer starts (a slow body here, standing for a
+// queue) and time spent searching add up; an answer ready after the
+// deferral deadline goes out deferred, never as a late message, and a
+// request too old to defer in time is shed. The test clock moves only when
+// the test moves it.
+func TestHTTPDeadlineFromArrival(t *testing.T) {
+	ask := interaction(discordgo.InteractionApplicationCommand, "en-US", askData("What is Hyperion?", false))
+	suggest := interaction(discordgo.InteractionApplicationCommandAutocomplete, "en-US", map[string]any{
+		"id": "1", "name": "ask", "type": 1,
+		"options": []map[string]any{{"name": "question", "type": 3, "value": "hyper", "focused": true}},
+	})
+	tests := []struct {
+		name string
+		body []byte // ask when nil
+		// queued passes between the request's head and its body.
+		queued time.Duration
+		// search is how long the search takes.
+		search time.Duration
+		// want is the response type, or 503 for shed.
+		want int
+	}{
+		{"answered at once", nil, 0, 100 * time.Millisecond, 4},
+		{"queued, then answered in time", nil, 1500 * time.Millisecond, 100 * time.Millisecond, 4},
+		{"a search past the deadline is deferred", nil, 0, 2200 * time.Millisecond, 5},
+		{"queue and search together past the deadline are deferred", nil, 1500 * time.Millisecond, 600 * time.Millisecond, 5},
+		{"queued past the deadline is deferred", nil, 2200 * time.Millisecond, 0, 5},
+		{"too old to defer is shed", nil, 2600 * time.Millisecond, 0, 503},
+		// Neither can be deferred: a ping is answered, late or not;
+		// autocomplete with what it has, at once.
+		{"a ping past the deadline pongs", interaction(discordgo.InteractionPing, "", nil), 2200 * time.Millisecond, 0, 1},
+		{"autocomplete past the deadline", suggest, 2200 * time.Millisecond, 0, 8},
+	}
+	for n, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := newTestClock()
+			e := newEndpoint(t, endpointOptions{
+				clock: clock,
+				searcher: func(ix *index.Index) bot.Searcher {
+					return clockSearcher{Searcher: ix, clock: clock, took: tc.search}
+				},
+			})
+			token := fmt.Sprintf("deadline-token-%d", n)
+			body := tc.body
+			if body == nil {
+				body = withToken(t, ask, token)
+			}
+			req := e.openSigned(t, body)
+			if tc.queued > 0 {
+				clock.waitRead(t, 0) // the request has arrived
+				clock.Advance(tc.queued)
+			}
+			req.sendBody(t)
+			resp := req.response(t, gwWait)
+			if tc.want == http.StatusServiceUnavailable {
+				if resp.StatusCode != tc.want || resp.Header.Get("Retry-After") == "" {
+					b, _ := io.ReadAll(resp.Body)
+					t.Fatalf("status %d, Retry-After %q (%s); want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"), b)
+				}
+				return
+			}
+			w := decodeWire(t, resp)
+			if int(w.Type) != tc.want {
+				t.Fatalf("type %d, want %d", w.Type, tc.want)
+			}
+			switch tc.want {
+			case 4, 5:
+				checkWire(t, w.Data)
+			case 8:
+				checkChoices(t, w.Data)
+			}
+			if tc.want == 5 {
+				edit := waitSent(t, e.discord, discordtest.Match("PATCH", "/webhooks/"+discordtest.DefaultAppID+"/"+token+"/messages/@original"))
+				if len(edit.Embeds) == 0 || edit.Embeds[0].Description == "" {
+					t.Errorf("the edit has no answer: %+v", edit)
+				}
+			}
+		})
+	}
+}
