@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"sync"
 	"time"
@@ -25,8 +26,8 @@ const (
 	// kilobytes; a command with every option and resolved member is far
 	// below 64 KiB.
 	DefaultMaxBodyBytes = 64 << 10
-	// DefaultMaxInFlight bounds the interactions being answered at once,
-	// deferred ones included. At about half a millisecond each, two cores
+	// DefaultMaxInFlight bounds the verified interactions being answered
+	// at once, deferred ones included. At about half a millisecond each, two cores
 	// never need more than a handful; the bound is there for bursts and
 	// for searches gone slow.
 	DefaultMaxInFlight = 512
@@ -37,6 +38,14 @@ const (
 	// MaxTimestampSkew is how far X-Signature-Timestamp may be from the
 	// clock, either way: a captured request cannot be replayed later.
 	MaxTimestampSkew = 5 * time.Minute
+	// bodyTimeout bounds reading a request's body. Discord sends its few
+	// kilobytes at once; a body still arriving when the interaction would
+	// be shed as too old comes from a client too slow or too hostile to
+	// wait for.
+	bodyTimeout = shedAge
+	// maxPrealloc is the most of a body's announced length allocated
+	// before it arrives: more than any interaction Discord sends.
+	maxPrealloc = 8 << 10
 	// editTimeout bounds delivering a deferred answer to Discord.
 	editTimeout = 30 * time.Second
 	// shedAge is how old an interaction may be when its answer starts.
@@ -110,9 +119,9 @@ type Server struct {
 	grace     time.Duration
 	now       func() time.Time
 
-	// slots bounds the interactions in flight: a token is taken before
-	// the body is read and given back when the answer, deferred or not,
-	// has been delivered.
+	// slots bounds the interactions in flight: a token is taken once the
+	// body is read and verified, and given back when the answer, deferred
+	// or not, has been delivered.
 	slots chan struct{}
 	// answering tracks the goroutines answering interactions, which may
 	// outlive their request when the answer is deferred.
@@ -242,10 +251,19 @@ func badRequest(reason string) error {
 	return &statusError{code: http.StatusBadRequest, reason: reason, level: slog.LevelWarn}
 }
 
+// unreadable is a body that could not be read, the client having gone
+// away, say. Nothing in it is verified, so it says nothing about Discord.
+func unreadable(reason string) error {
+	return &statusError{code: http.StatusBadRequest, reason: reason, level: slog.LevelDebug}
+}
+
 var (
-	errTooLarge = &statusError{code: http.StatusRequestEntityTooLarge, reason: "body over the limit", level: slog.LevelWarn}
-	errBusy     = &statusError{code: http.StatusServiceUnavailable, reason: "too many interactions in flight", level: slog.LevelWarn, header: [2]string{"Retry-After", "1"}}
-	errMethod   = &statusError{code: http.StatusMethodNotAllowed, reason: "method not allowed", level: slog.LevelDebug, header: [2]string{"Allow", http.MethodPost}}
+	// errBodyTimeout is a body not in within bodyTimeout: nothing in it is
+	// verified, and anyone can send one.
+	errBodyTimeout = &statusError{code: http.StatusRequestTimeout, reason: "body not received in time", level: slog.LevelDebug}
+	errTooLarge    = &statusError{code: http.StatusRequestEntityTooLarge, reason: "body over the limit", level: slog.LevelWarn}
+	errBusy        = &statusError{code: http.StatusServiceUnavailable, reason: "too many interactions in flight", level: slog.LevelWarn, header: [2]string{"Retry-After", "1"}}
+	errMethod      = &statusError{code: http.StatusMethodNotAllowed, reason: "method not allowed", level: slog.LevelDebug, header: [2]string{"Allow", http.MethodPost}}
 )
 
 // handle turns a handler's error into the response and one log line: the
@@ -285,26 +303,26 @@ func (s *Server) interactions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Anyone can send a request, and send its body slowly: the body is
+	// read, within bodyTimeout, and verified before the request takes one
+	// of the slots that only Discord's interactions should fill.
+	msg, err := readBody(w, r, ts, s.maxBody)
+	if err != nil {
+		return err
+	}
+	if !ed25519.Verify(s.key, msg, sig[:]) {
+		return unauthorized("signature does not verify")
+	}
+	i, err := decodeInteraction(msg[len(ts):])
+	if err != nil {
+		return err
+	}
 	select {
 	case s.slots <- struct{}{}:
 	default:
 		return errBusy
 	}
 	release := func() { <-s.slots }
-	msg, err := readBody(w, r, ts, s.maxBody)
-	if err != nil {
-		release()
-		return err
-	}
-	if !ed25519.Verify(s.key, msg, sig[:]) {
-		release()
-		return unauthorized("signature does not verify")
-	}
-	i, err := decodeInteraction(msg[len(ts):])
-	if err != nil {
-		release()
-		return err
-	}
 	if age := s.now().Sub(arrived); age > shedAge {
 		release()
 		return tooOld(age)
@@ -339,11 +357,18 @@ func (s *Server) signatureHeaders(h http.Header) (sig [ed25519.SignatureSize]byt
 
 // readBody returns the signed message: prefix (the timestamp) followed by
 // the body, in one buffer sized from Content-Length, so that verifying needs
-// no second copy.
+// no second copy. The body must be in within bodyTimeout.
 func readBody(w http.ResponseWriter, r *http.Request, prefix string, limit int64) ([]byte, error) {
+	rc := http.NewResponseController(w)
+	if err := rc.SetReadDeadline(time.Now().Add(bodyTimeout)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return nil, fmt.Errorf("set the body's read deadline: %w", err)
+	}
 	size := int64(512)
 	if r.ContentLength > 0 {
-		size = r.ContentLength
+		// What a client claims is not allocated before it is sent: a
+		// thousand connections each announcing 64 KiB and sending one
+		// byte would cost 64 MiB.
+		size = min(r.ContentLength, maxPrealloc)
 	}
 	// One byte more than the body, so that the read that sees EOF does
 	// not grow the buffer.
@@ -357,15 +382,23 @@ func readBody(w http.ResponseWriter, r *http.Request, prefix string, limit int64
 		n, err := body.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		if errors.Is(err, io.EOF) {
-			return buf, nil
+			break
 		}
 		if err != nil {
 			if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 				return nil, errTooLarge
 			}
-			return nil, badRequest("read body: " + err.Error())
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				return nil, errBodyTimeout
+			}
+			return nil, unreadable("read body: " + err.Error())
 		}
 	}
+	// The body is in; the answer's own deadlines bound the rest.
+	if err := rc.SetReadDeadline(time.Time{}); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return nil, fmt.Errorf("clear the body's read deadline: %w", err)
+	}
+	return buf, nil
 }
 
 // decodeInteraction reads a verified body. Only Discord can sign, so what

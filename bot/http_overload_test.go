@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -207,5 +208,75 @@ func TestHTTPDeadlineFromArrival(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// sendPart sends the first n bytes of the body, and no more.
+func (r *rawRequest) sendPart(t testing.TB, n int) {
+	t.Helper()
+	if _, err := r.conn.Write(r.body[:n]); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// pending says whether the request is still unanswered, waiting at most a
+// moment to find out.
+func (r *rawRequest) pending(t testing.TB) bool {
+	t.Helper()
+	if err := r.conn.SetReadDeadline(time.Now().Add(20 * time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := r.br.Peek(1)
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// TestHTTPSlowForgedBodies sends many requests whose signature is forged
+// and whose body trickles in, as anyone can without the signing key. They
+// must not take the slots signed interactions are answered in: a signed
+// request is answered while they are all still waiting, and each of them
+// ends in 408, logged below warning.
+func TestHTTPSlowForgedBodies(t *testing.T) {
+	const slow = 40
+	clock := newTestClock()
+	e := newEndpoint(t, endpointOptions{clock: clock, maxInFlight: 4})
+	ping := interaction(discordgo.InteractionPing, "", nil)
+	forged := strings.Repeat("ab", 64)
+	reqs := make([]*rawRequest, slow)
+	for n := range reqs {
+		reqs[n] = e.openRaw(t, ping, strconv.FormatInt(time.Now().Unix(), 10), forged)
+		reqs[n].sendPart(t, 1)
+	}
+	// Every one has been read up to its body: each looked at the clock.
+	clock.waitRead(t, slow-1)
+
+	resp := e.post(t, ping)
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("signed ping: status %d: %s", resp.StatusCode, b)
+	}
+	ask := interaction(discordgo.InteractionApplicationCommand, "en-US", askData("What is Hyperion?", false))
+	if w := decodeWire(t, e.post(t, ask)); w.Type != discordgo.InteractionResponseChannelMessageWithSource {
+		t.Errorf("signed ask: type %d, want 4", w.Type)
+	}
+	for n, r := range reqs {
+		if !r.pending(t) {
+			t.Fatalf("slow request %d was answered before its body was in", n)
+		}
+	}
+
+	for n, r := range reqs {
+		if resp := r.response(t, gwWait); resp.StatusCode != http.StatusRequestTimeout {
+			t.Errorf("slow request %d: status %d, want 408", n, resp.StatusCode)
+		}
+	}
+	refusals := e.logs.lines("status=408")
+	if len(refusals) != slow {
+		t.Errorf("%d refusals logged with status 408, want %d", len(refusals), slow)
+	}
+	for _, line := range refusals {
+		if !strings.Contains(line, "level=DEBUG") {
+			t.Errorf("a timed-out body is logged above debug: %s", line)
+		}
 	}
 }
