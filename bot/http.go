@@ -14,6 +14,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -123,6 +124,8 @@ type Server struct {
 	// body is read and verified, and given back when the answer, deferred
 	// or not, has been delivered.
 	slots chan struct{}
+	// skewWarn keeps a wrong clock's warning to one a minute.
+	skewWarn sometimes
 	// answering tracks the goroutines answering interactions, which may
 	// outlive their request when the answer is deferred.
 	answering sync.WaitGroup
@@ -166,6 +169,7 @@ func NewServer(cfg ServerConfig) *Server {
 		inFlight = DefaultMaxInFlight
 	}
 	s.slots = make(chan struct{}, inFlight)
+	s.skewWarn.period = time.Minute
 	mux := http.NewServeMux()
 	addRoutes(mux, s)
 	s.handler = s.instrument(mux)
@@ -226,6 +230,7 @@ type statusError struct {
 	reason string
 	level  slog.Level
 	header [2]string // one extra response header, e.g. Allow
+	attrs  []any     // more for the log line
 }
 
 func (e *statusError) Error() string { return http.StatusText(e.code) + ": " + e.reason }
@@ -282,8 +287,9 @@ func (s *Server) handle(h func(w http.ResponseWriter, r *http.Request) error) ht
 			w.Header().Set(se.header[0], se.header[1])
 		}
 		http.Error(w, http.StatusText(se.code), se.code)
-		s.log.Log(r.Context(), se.level, "http request refused",
-			"method", r.Method, "path", r.URL.Path, "status", se.code, "reason", se.reason, "remote", r.RemoteAddr)
+		s.log.Log(r.Context(), se.level, "http request refused", append([]any{
+			"method", r.Method, "path", r.URL.Path, "status", se.code, "reason", se.reason, "remote", r.RemoteAddr,
+		}, se.attrs...)...)
 	})
 }
 
@@ -299,7 +305,7 @@ func (s *Server) interactions(w http.ResponseWriter, r *http.Request) error {
 	if r.ContentLength > s.maxBody {
 		return errTooLarge
 	}
-	sig, ts, err := s.signatureHeaders(r.Header)
+	sig, ts, sec, err := signatureHeaders(r.Header)
 	if err != nil {
 		return err
 	}
@@ -312,6 +318,9 @@ func (s *Server) interactions(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !ed25519.Verify(s.key, msg, sig[:]) {
 		return unauthorized("signature does not verify")
+	}
+	if err := s.fresh(sec); err != nil {
+		return err
 	}
 	i, err := decodeInteraction(msg[len(ts):])
 	if err != nil {
@@ -330,29 +339,72 @@ func (s *Server) interactions(w http.ResponseWriter, r *http.Request) error {
 	return s.answer(w, r, i, arrived.Add(s.slowAfter), release)
 }
 
-// signatureHeaders checks the shape of the signature and the freshness of
-// the timestamp, before any of the body is read.
-func (s *Server) signatureHeaders(h http.Header) (sig [ed25519.SignatureSize]byte, ts string, err error) {
+// signatureHeaders checks the shape of the signature and of the timestamp,
+// before any of the body is read, and returns them: the timestamp as sent,
+// which is signed, and as seconds.
+func signatureHeaders(h http.Header) (sig [ed25519.SignatureSize]byte, ts string, sec int64, err error) {
 	hexSig := h.Get("X-Signature-Ed25519")
 	ts = h.Get("X-Signature-Timestamp")
 	if hexSig == "" || ts == "" {
-		return sig, "", unauthorized("signature or timestamp missing")
+		return sig, "", 0, unauthorized("signature or timestamp missing")
 	}
 	if len(hexSig) != 2*ed25519.SignatureSize {
-		return sig, "", unauthorized("signature is not 64 bytes")
+		return sig, "", 0, unauthorized("signature is not 64 bytes")
 	}
 	if _, err := hex.Decode(sig[:], []byte(hexSig)); err != nil {
-		return sig, "", unauthorized("signature is not hex")
+		return sig, "", 0, unauthorized("signature is not hex")
 	}
-	sec, err := strconv.ParseInt(ts, 10, 64)
+	sec, err = strconv.ParseInt(ts, 10, 64)
 	if err != nil {
-		return sig, "", unauthorized("timestamp is not a number")
+		return sig, "", 0, unauthorized("timestamp is not a number")
 	}
-	skew := int64(MaxTimestampSkew / time.Second)
-	if now := s.now().Unix(); sec < now-skew || sec > now+skew {
-		return sig, "", unauthorized("timestamp too far from now")
+	return sig, ts, sec, nil
+}
+
+// fresh refuses a signed timestamp further than MaxTimestampSkew from the
+// clock: a captured request cannot be replayed later. It runs after the
+// signature is verified, because only then does a refusal mean something:
+// Discord's requests are refused here when this machine's clock is wrong,
+// and then every interaction fails. So the first is a warning, with the
+// skew measured, and then one a minute; anyone's forgeries never get this
+// far.
+func (s *Server) fresh(sec int64) error {
+	now := s.now()
+	skew := sec - now.Unix()
+	if limit := int64(MaxTimestampSkew / time.Second); -limit <= skew && skew <= limit {
+		return nil
 	}
-	return sig, ts, nil
+	level := slog.LevelDebug
+	if s.skewWarn.allow(now) {
+		level = slog.LevelWarn
+	}
+	side := "ahead of"
+	if skew < 0 {
+		side = "behind"
+	}
+	return &statusError{
+		code:   http.StatusUnauthorized,
+		reason: "the signed timestamp is " + side + " this clock by more than " + MaxTimestampSkew.String() + ": is the clock right (NTP)? If it is, a request was replayed",
+		level:  level,
+		// Discord's time minus ours
+		attrs: []any{"skew_seconds", skew},
+	}
+}
+
+// sometimes lets the first event through, then at most one each period:
+// for a log line that would otherwise repeat with every request.
+type sometimes struct {
+	period time.Duration
+	last   atomic.Int64 // Unix nanoseconds of the last one let through; 0 before the first
+}
+
+func (o *sometimes) allow(now time.Time) bool {
+	t := now.UnixNano()
+	last := o.last.Load()
+	if last != 0 && t-last < int64(o.period) {
+		return false
+	}
+	return o.last.CompareAndSwap(last, t)
 }
 
 // readBody returns the signed message: prefix (the timestamp) followed by

@@ -280,3 +280,67 @@ func TestHTTPSlowForgedBodies(t *testing.T) {
 		}
 	}
 }
+
+// TestHTTPClockSkewWarns checks that a clock gone wrong is heard of. With
+// the server's clock far from Discord's every interaction is refused as
+// stale, so the first such refusal is logged as a warning with the skew
+// measured, then one a minute; the rest, and forgeries with stale
+// timestamps, which anyone can send, only at debug. No line carries the
+// signature or anything of the body.
+func TestHTTPClockSkewWarns(t *testing.T) {
+	clock := newTestClock()
+	e := newEndpoint(t, endpointOptions{clock: clock})
+	body := interaction(discordgo.InteractionApplicationCommand, "en-US", askData("What is Hyperion?", false))
+	// Discord's clock is ten minutes ahead of the server's.
+	ahead := func() string { return strconv.FormatInt(clock.Now().Unix()+600, 10) }
+	send := func(t *testing.T, sig, ts string) {
+		t.Helper()
+		resp := e.send(t, http.MethodPost, body, map[string]string{"X-Signature-Ed25519": sig, "X-Signature-Timestamp": ts})
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("status %d, want 401", resp.StatusCode)
+		}
+	}
+	warnings := func() []string { return e.logs.lines("level=WARN") }
+	var sigs []string
+	steps := []struct {
+		name      string
+		signed    bool
+		advance   time.Duration
+		wantWarns int
+	}{
+		{"forged, stale", false, 0, 0},
+		{"signed, stale: the first warns", true, 0, 1},
+		{"signed, stale: the next is quiet", true, 0, 1},
+		{"signed, stale, seconds later", true, 30 * time.Second, 1},
+		{"forged, stale, a minute on", false, 31 * time.Second, 1},
+		{"signed, stale, a minute on", true, 0, 2},
+		{"signed, stale, after that", true, 0, 2},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			clock.Advance(st.advance)
+			ts := ahead()
+			sig := strings.Repeat("cd", 64)
+			if st.signed {
+				sig = sign(e.priv, ts, body)
+			}
+			sigs = append(sigs, sig)
+			send(t, sig, ts)
+			if got := len(warnings()); got != st.wantWarns {
+				t.Errorf("%d warnings, want %d:\n%s", got, st.wantWarns, strings.Join(warnings(), "\n"))
+			}
+		})
+	}
+	for _, w := range warnings() {
+		if !strings.Contains(w, "skew_seconds=600") || !strings.Contains(w, "clock") || !strings.Contains(w, "NTP") {
+			t.Errorf("the warning does not say the skew and what to check: %s", w)
+		}
+	}
+	for _, line := range e.logs.lines() {
+		for _, secret := range append(sigs, "Hyperion", "aW50ZXJhY3Rpb24", discordtest.TestUserID) {
+			if strings.Contains(line, secret) {
+				t.Errorf("a log line carries %q: %s", secret, line)
+			}
+		}
+	}
+}
