@@ -32,6 +32,11 @@ const (
 	// never need more than a handful; the bound is there for bursts and
 	// for searches gone slow.
 	DefaultMaxInFlight = 512
+	// DefaultMaxConns bounds the open connections: far more than Discord
+	// keeps open to one endpoint, and far below the file descriptors a
+	// process has (Go raises the soft limit to the hard one at start;
+	// container runtimes set it to a million, hosts to 4,096 and up).
+	DefaultMaxConns = 4096
 	// DefaultShutdownTimeout is how long Run waits for requests and
 	// deferred answers to finish: below the 10 s a container runtime waits
 	// between SIGTERM and SIGKILL.
@@ -92,9 +97,10 @@ type ServerConfig struct {
 	// SlowAfter is how long after an interaction arrives its answer is
 	// deferred if it is not ready; zero means DefaultSlowAfter.
 	SlowAfter time.Duration
-	// MaxInFlight, MaxBodyBytes and ShutdownTimeout default to the
-	// constants of the same name when zero.
+	// MaxInFlight, MaxConns, MaxBodyBytes and ShutdownTimeout default to
+	// the constants of the same name when zero.
 	MaxInFlight     int
+	MaxConns        int
 	MaxBodyBytes    int64
 	ShutdownTimeout time.Duration
 	// Now is the clock for signature timestamps and for the age of
@@ -117,6 +123,7 @@ type Server struct {
 	ready     func() bool
 	slowAfter time.Duration
 	maxBody   int64
+	maxConns  int
 	grace     time.Duration
 	now       func() time.Time
 
@@ -143,6 +150,7 @@ func NewServer(cfg ServerConfig) *Server {
 		ready:     cfg.Ready,
 		slowAfter: cfg.SlowAfter,
 		maxBody:   cfg.MaxBodyBytes,
+		maxConns:  cfg.MaxConns,
 		grace:     cfg.ShutdownTimeout,
 		now:       cfg.Now,
 	}
@@ -154,6 +162,9 @@ func NewServer(cfg ServerConfig) *Server {
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBodyBytes
+	}
+	if s.maxConns <= 0 {
+		s.maxConns = DefaultMaxConns
 	}
 	if s.grace <= 0 {
 		s.grace = DefaultShutdownTimeout
@@ -181,8 +192,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 // Run serves on ln until ctx is cancelled, then stops accepting, lets the
 // requests in flight and the deferred answers still being delivered finish
-// (for at most ShutdownTimeout), and returns.
+// (for at most ShutdownTimeout), and returns. It keeps at most MaxConns
+// connections open.
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	limit := newConnLimit(ln, s.maxConns, s.log, s.now)
 	hs := &http.Server{
 		Handler: s,
 		// Discord sends small requests and reads small answers: anything
@@ -200,9 +213,10 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		// Requests in flight when ctx is cancelled are drained, not
 		// cancelled: their contexts keep ctx's values but not its end.
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		ConnState:   limit.track,
 	}
 	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
+	go func() { served <- hs.Serve(limit) }()
 	select {
 	case err := <-served:
 		return fmt.Errorf("serve http: %w", err)
@@ -413,7 +427,8 @@ func (o *sometimes) allow(now time.Time) bool {
 func readBody(w http.ResponseWriter, r *http.Request, prefix string, limit int64) ([]byte, error) {
 	rc := http.NewResponseController(w)
 	if err := rc.SetReadDeadline(time.Now().Add(bodyTimeout)); err != nil && !errors.Is(err, http.ErrNotSupported) {
-		return nil, fmt.Errorf("set the body's read deadline: %w", err)
+		// The connection is gone: closed by the connection limit, say.
+		return nil, unreadable("set the body's read deadline: " + err.Error())
 	}
 	size := int64(512)
 	if r.ContentLength > 0 {
@@ -448,7 +463,7 @@ func readBody(w http.ResponseWriter, r *http.Request, prefix string, limit int64
 	}
 	// The body is in; the answer's own deadlines bound the rest.
 	if err := rc.SetReadDeadline(time.Time{}); err != nil && !errors.Is(err, http.ErrNotSupported) {
-		return nil, fmt.Errorf("clear the body's read deadline: %w", err)
+		return nil, unreadable("clear the body's read deadline: " + err.Error())
 	}
 	return buf, nil
 }

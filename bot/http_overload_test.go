@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -343,4 +344,134 @@ func TestHTTPClockSkewWarns(t *testing.T) {
 			}
 		}
 	}
+}
+
+// closed says whether the server has closed the connection without
+// answering, waiting at most a moment to find out.
+func (r *rawRequest) closed(t testing.TB) bool {
+	t.Helper()
+	if err := r.conn.SetReadDeadline(time.Now().Add(10 * time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := r.br.Peek(1)
+	return errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET)
+}
+
+func countClosed(t testing.TB, reqs []*rawRequest) int {
+	t.Helper()
+	n := 0
+	for _, r := range reqs {
+		if r.closed(t) {
+			n++
+		}
+	}
+	return n
+}
+
+// dialFrom opens a connection to the endpoint from the local address from.
+func (e *endpoint) dialFrom(t testing.TB, from net.IP) *rawRequest {
+	t.Helper()
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: from}}
+	conn, err := d.Dial("tcp", strings.TrimPrefix(e.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return &rawRequest{conn: conn, br: bufio.NewReader(conn)}
+}
+
+// otherAddress is an address of this machine that is not loopback, or nil.
+func otherAddress(t testing.TB) net.IP {
+	t.Helper()
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range addrs {
+		if ipn, ok := a.(*net.IPNet); ok && ipn.IP.To4() != nil && !ipn.IP.IsLoopback() && !ipn.IP.IsLinkLocalUnicast() {
+			return ipn.IP
+		}
+	}
+	return nil
+}
+
+// healthz asks GET /healthz on a connection of its own, from 127.0.0.1, as
+// the container's health check does.
+func (e *endpoint) healthz(t testing.TB) int {
+	t.Helper()
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 5 * time.Second}
+	resp, err := client.Get(e.url + "/healthz")
+	if err != nil {
+		t.Fatalf("GET /healthz: %v", err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode
+}
+
+// TestHTTPConnectionCap fills the server with connections, as anyone can,
+// and checks that it holds no more than MaxConns, so that they cannot use
+// up its file descriptors, and that /healthz from loopback, where the
+// container's health check comes from, is still answered.
+func TestHTTPConnectionCap(t *testing.T) {
+	const maxConns = 16
+	get := []byte("GET /healthz HTTP/1.1\r\nHost: bot\r\n\r\n")
+	t.Run("idle and silent connections", func(t *testing.T) {
+		e := newEndpoint(t, endpointOptions{maxConns: maxConns})
+		var reqs []*rawRequest
+		// Keep-alive connections that asked once and wait...
+		for range 30 {
+			r := e.dialFrom(t, net.IPv4(127, 0, 0, 1))
+			if _, err := r.conn.Write(get); err != nil {
+				t.Fatal(err)
+			}
+			resp := r.response(t, gwWait)
+			if _, err := io.Copy(io.Discard, resp.Body); err != nil || resp.StatusCode != http.StatusOK {
+				t.Fatalf("status %d, %v", resp.StatusCode, err)
+			}
+			reqs = append(reqs, r)
+		}
+		// ...and some that never say anything.
+		for range 10 {
+			reqs = append(reqs, e.dialFrom(t, net.IPv4(127, 0, 0, 1)))
+		}
+		waitUntil(t, "the server to close what is over its limit", func() bool {
+			return countClosed(t, reqs) >= len(reqs)-maxConns
+		})
+		if code := e.healthz(t); code != http.StatusOK {
+			t.Errorf("GET /healthz at the limit: %d", code)
+		}
+	})
+	t.Run("busy connections from elsewhere", func(t *testing.T) {
+		from := otherAddress(t)
+		if from == nil {
+			t.Skip("this machine has no address but loopback")
+		}
+		e := newEndpoint(t, endpointOptions{maxConns: maxConns})
+		// Each is busy, sending its body slowly, and comes from an address
+		// other than loopback. Only loopback may use the last few
+		// connections.
+		const busy = 20
+		reqs := make([]*rawRequest, busy)
+		ts := strconv.FormatInt(time.Now().Unix(), 10)
+		for n := range reqs {
+			r := e.dialFrom(t, from)
+			head := "POST /interactions HTTP/1.1\r\nHost: bot\r\nContent-Length: 100\r\n" +
+				"X-Signature-Ed25519: " + strings.Repeat("ab", 64) + "\r\nX-Signature-Timestamp: " + ts + "\r\n\r\n{"
+			if _, err := io.WriteString(r.conn, head); err != nil {
+				t.Fatal(err)
+			}
+			reqs[n] = r
+		}
+		reserve := min(8, maxConns/8)
+		waitUntil(t, "the server to refuse what is over its limit", func() bool {
+			return countClosed(t, reqs) >= busy-(maxConns-reserve)
+		})
+		if code := e.healthz(t); code != http.StatusOK {
+			t.Errorf("GET /healthz at the limit: %d", code)
+		}
+		if n := countClosed(t, reqs); n != busy-(maxConns-reserve) {
+			t.Errorf("%d connections closed, want %d", n, busy-(maxConns-reserve))
+		}
+	})
 }

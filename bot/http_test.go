@@ -46,6 +46,7 @@ type endpointOptions struct {
 	searcher    func(*index.Index) bot.Searcher // wraps the real index
 	slowAfter   time.Duration
 	maxInFlight int
+	maxConns    int
 	ready       func() bool
 	// clock is the bot's and the server's; nil means time.Now.
 	clock *testClock
@@ -97,7 +98,7 @@ func newEndpoint(t testing.TB, opts endpointOptions) *endpoint {
 	srv := bot.NewServer(bot.ServerConfig{
 		Bot: b, PublicKey: pub, Editor: session, Logger: log,
 		Gatherer: reg, Metrics: metrics, Ready: opts.ready,
-		SlowAfter: opts.slowAfter, MaxInFlight: opts.maxInFlight, Now: now,
+		SlowAfter: opts.slowAfter, MaxInFlight: opts.maxInFlight, MaxConns: opts.maxConns, Now: now,
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
