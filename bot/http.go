@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -99,8 +100,11 @@ type ServerConfig struct {
 	SlowAfter time.Duration
 	// MaxInFlight, MaxConns, MaxBodyBytes and ShutdownTimeout default to
 	// the constants of the same name when zero.
-	MaxInFlight     int
-	MaxConns        int
+	MaxInFlight int
+	MaxConns    int
+	// Workers is how many interactions are worked on at once; zero means
+	// twice GOMAXPROCS.
+	Workers         int
 	MaxBodyBytes    int64
 	ShutdownTimeout time.Duration
 	// Now is the clock for signature timestamps and for the age of
@@ -131,6 +135,12 @@ type Server struct {
 	// body is read and verified, and given back when the answer, deferred
 	// or not, has been delivered.
 	slots chan struct{}
+	// workers bounds the interactions being worked on, of those in
+	// flight: a token is taken to work on an answer and given back when it
+	// is ready. Without it every answer in flight shares the processors
+	// at once, each takes as long as all of them, and requests arriving
+	// wait unseen for a processor, in no queue whose age anyone checks.
+	workers chan struct{}
 	// skewWarn keeps a wrong clock's warning to one a minute.
 	skewWarn sometimes
 	// answering tracks the goroutines answering interactions, which may
@@ -180,6 +190,13 @@ func NewServer(cfg ServerConfig) *Server {
 		inFlight = DefaultMaxInFlight
 	}
 	s.slots = make(chan struct{}, inFlight)
+	workers := cfg.Workers
+	if workers <= 0 {
+		// A few more than the processors: an answer also waits, on the
+		// log and the index's own goroutines.
+		workers = 2 * runtime.GOMAXPROCS(0)
+	}
+	s.workers = make(chan struct{}, workers)
 	s.skewWarn.period = time.Minute
 	mux := http.NewServeMux()
 	addRoutes(mux, s)
@@ -549,7 +566,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, i *discordgo.Int
 		defer s.answering.Done()
 		defer release()
 		defer close(served)
-		if err := s.bot.ServeBy(r.Context(), i, rs, deadline); err != nil {
+		if err := s.bot.serveBy(r.Context(), i, rs, deadline, s.workers); err != nil {
 			// The HTTP response is long gone: the log is all there is.
 			s.log.Error("deliver deferred answer", "interaction", i.ID, "err", err)
 		}

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -474,4 +476,79 @@ func TestHTTPConnectionCap(t *testing.T) {
 			t.Errorf("%d connections closed, want %d", n, busy-(maxConns-reserve))
 		}
 	})
+}
+
+// gateSearcher holds every search until its gate opens, and counts the
+// searches under way at once.
+type gateSearcher struct {
+	bot.Searcher
+	gate   chan struct{}
+	inside atomic.Int64
+	most   atomic.Int64
+}
+
+func (s *gateSearcher) Search(ctx context.Context, req index.Request) (*index.Result, error) {
+	n := s.inside.Add(1)
+	defer s.inside.Add(-1)
+	for m := s.most.Load(); n > m && !s.most.CompareAndSwap(m, n); m = s.most.Load() {
+	}
+	<-s.gate
+	return s.Searcher.Search(ctx, req)
+}
+
+// TestHTTPWorkers checks that no more interactions are worked on at once
+// than there are workers. The rest wait their turn where their age is
+// counted, and are deferred when it runs out, rather than all sharing the
+// processors at once: then each answer takes as long as all of them
+// together, and the requests still arriving wait unseen for a processor.
+func TestHTTPWorkers(t *testing.T) {
+	const workers, asks = 2, 8
+	g := &gateSearcher{gate: make(chan struct{})}
+	e := newEndpoint(t, endpointOptions{
+		searcher:  func(ix *index.Index) bot.Searcher { g.Searcher = ix; return g },
+		workers:   workers,
+		slowAfter: 20 * time.Millisecond,
+	})
+	ask := interaction(discordgo.InteractionApplicationCommand, "en-US", askData("What is Hyperion?", false))
+	types := make(chan int, asks)
+	var wg sync.WaitGroup
+	for n := range asks {
+		body := withToken(t, ask, fmt.Sprintf("worker-token-%d", n))
+		ts := strconv.FormatInt(time.Now().Unix(), 10)
+		wg.Go(func() {
+			req, _ := http.NewRequest(http.MethodPost, e.url+"/interactions", bytes.NewReader(body))
+			req.Header.Set("X-Signature-Ed25519", sign(e.priv, ts, body))
+			req.Header.Set("X-Signature-Timestamp", ts)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				types <- -1
+				return
+			}
+			defer resp.Body.Close()
+			var w wireResponse
+			if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&w) != nil {
+				types <- -resp.StatusCode
+				return
+			}
+			types <- int(w.Type)
+		})
+	}
+	wg.Wait()
+	close(types)
+	for typ := range types {
+		if typ != 5 {
+			t.Errorf("an ask held up got %d, want a deferral (5)", typ)
+		}
+	}
+	waitUntil(t, "the workers to start", func() bool { return g.inside.Load() >= workers })
+	close(g.gate)
+	for n := range asks {
+		edit := waitSent(t, e.discord, discordtest.Match("PATCH", "/webhooks/"+discordtest.DefaultAppID+fmt.Sprintf("/worker-token-%d", n)+"/messages/@original"))
+		if len(edit.Embeds) == 0 {
+			t.Errorf("ask %d: the edit has no answer", n)
+		}
+	}
+	if most := g.most.Load(); most > workers {
+		t.Errorf("%d searches at once, with %d workers", most, workers)
+	}
 }

@@ -47,6 +47,7 @@ type endpointOptions struct {
 	slowAfter   time.Duration
 	maxInFlight int
 	maxConns    int
+	workers     int
 	ready       func() bool
 	// clock is the bot's and the server's; nil means time.Now.
 	clock *testClock
@@ -98,7 +99,7 @@ func newEndpoint(t testing.TB, opts endpointOptions) *endpoint {
 	srv := bot.NewServer(bot.ServerConfig{
 		Bot: b, PublicKey: pub, Editor: session, Logger: log,
 		Gatherer: reg, Metrics: metrics, Ready: opts.ready,
-		SlowAfter: opts.slowAfter, MaxInFlight: opts.maxInFlight, MaxConns: opts.maxConns, Now: now,
+		SlowAfter: opts.slowAfter, MaxInFlight: opts.maxInFlight, MaxConns: opts.maxConns, Workers: opts.workers, Now: now,
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

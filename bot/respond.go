@@ -47,13 +47,20 @@ func (b *Bot) Serve(ctx context.Context, i *discordgo.Interaction, r Responder, 
 // Its errors never carry the interaction's token, which the URLs in net/http
 // errors do: both transports log them as they are.
 func (b *Bot) ServeBy(ctx context.Context, i *discordgo.Interaction, r Responder, deadline time.Time) error {
-	if err := b.serve(ctx, i, r, deadline); err != nil {
+	return b.serveBy(ctx, i, r, deadline, nil)
+}
+
+// serveBy is ServeBy taking a turn from workers, when not nil, to work on
+// the answer: so that no more than cap(workers) are worked on at once,
+// and the rest wait their turn where the deadline sees them.
+func (b *Bot) serveBy(ctx context.Context, i *discordgo.Interaction, r Responder, deadline time.Time, workers chan struct{}) error {
+	if err := b.serve(ctx, i, r, deadline, workers); err != nil {
 		return tokenSafe{err}
 	}
 	return nil
 }
 
-func (b *Bot) serve(ctx context.Context, i *discordgo.Interaction, r Responder, deadline time.Time) error {
+func (b *Bot) serve(ctx context.Context, i *discordgo.Interaction, r Responder, deadline time.Time, workers chan struct{}) error {
 	work := context.WithoutCancel(ctx)
 	if i.Type == discordgo.InteractionPing {
 		// Discord checks the endpoint with it; there is nothing to defer,
@@ -61,7 +68,13 @@ func (b *Bot) serve(ctx context.Context, i *discordgo.Interaction, r Responder, 
 		return r.Respond(work, b.Handle(work, i))
 	}
 	done := make(chan *discordgo.InteractionResponse, 1)
-	go func() { done <- b.Handle(work, i) }()
+	go func() {
+		if workers != nil {
+			workers <- struct{}{}
+			defer func() { <-workers }()
+		}
+		done <- b.Handle(work, i)
+	}()
 	var ready *discordgo.InteractionResponse
 	if wait := deadline.Sub(b.now()); wait > 0 {
 		timer := time.NewTimer(wait)
