@@ -51,6 +51,8 @@ type endpointOptions struct {
 	ready       func() bool
 	// clock is the bot's and the server's; nil means time.Now.
 	clock *testClock
+	// quiet keeps the log, from info up, without showing it: for loads.
+	quiet bool
 }
 
 func newEndpoint(t testing.TB, opts endpointOptions) *endpoint {
@@ -90,7 +92,11 @@ func newEndpoint(t testing.TB, opts endpointOptions) *endpoint {
 		t.Fatal(err)
 	}
 	logs := newEndpointLog(t)
-	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	level := slog.LevelDebug
+	if opts.quiet {
+		logs.done, level = true, slog.LevelInfo
+	}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: level}))
 	var now func() time.Time
 	if opts.clock != nil {
 		now = opts.clock.Now
