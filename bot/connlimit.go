@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"log/slog"
 	"net"
 	"net/http"
@@ -14,9 +15,11 @@ import (
 // else.
 //
 // At the limit a new connection takes the place of the one that has waited
-// longest without a request in progress: an idle keep-alive connection, or
-// one that has not finished sending its request's head. Only when every
-// connection is busy is the new one closed at once. The last reserve
+// longest with nothing worth keeping: an idle keep-alive connection, one
+// that has not finished sending its request's head, or one whose request
+// is not yet known to be worth answering (an interaction whose signature
+// has not been verified). Only when every connection is busy with a request
+// worth answering is the new one closed at once. The last reserve
 // connections are for loopback clients alone, where the container's health
 // check comes from.
 type connLimit struct {
@@ -38,9 +41,10 @@ type limitedConn struct {
 	net.Conn
 	l *connLimit
 	// Guarded by l.mu: where the server is with the connection, and when
-	// (in l's ticks) it got there.
-	state http.ConnState
-	since uint64
+	// (in l's ticks) it got there; whether its request is worth keeping.
+	state  http.ConnState
+	since  uint64
+	keeper bool
 }
 
 func newConnLimit(ln net.Listener, maxConns int, log *slog.Logger, now func() time.Time) *connLimit {
@@ -110,12 +114,12 @@ func (l *connLimit) admit(c net.Conn) (lc *limitedConn, victim *limitedConn, ope
 	return lc, victim, open
 }
 
-// longestWaitingLocked is the connection that has waited longest with no
-// request in progress, or nil.
+// longestWaitingLocked is the connection that has waited longest with
+// nothing worth keeping, or nil.
 func (l *connLimit) longestWaitingLocked() *limitedConn {
 	var oldest *limitedConn
 	for c := range l.open {
-		if c.state != http.StateNew && c.state != http.StateIdle {
+		if c.keeper || c.state == http.StateHijacked {
 			continue
 		}
 		if oldest == nil || c.since < oldest.since {
@@ -152,11 +156,44 @@ func (l *connLimit) track(c net.Conn, state http.ConnState) {
 	case http.StateClosed:
 		delete(l.open, lc)
 		return
-	case http.StateNew, http.StateIdle:
+	case http.StateNew, http.StateIdle, http.StateActive:
+		// A new request is worth keeping only once its handler says so.
 		l.tick++
-		lc.since = l.tick
+		lc.since, lc.keeper = l.tick, false
 	}
 	lc.state = state
+}
+
+// keep marks the request in progress on the connection that ctx belongs
+// to as worth keeping: the limit will not close its connection to make
+// room until the request is over. It reports false when the limit has
+// closed the connection already, and there is no one to answer.
+func keep(ctx context.Context) bool {
+	lc, ok := ctx.Value(connKey{}).(*limitedConn)
+	if !ok {
+		return true
+	}
+	lc.l.mu.Lock()
+	defer lc.l.mu.Unlock()
+	if _, open := lc.l.open[lc]; !open {
+		return false
+	}
+	if lc.state == http.StateActive {
+		lc.keeper = true
+	}
+	return true
+}
+
+// connKey is the context key of a request's *limitedConn.
+type connKey struct{}
+
+// connContext is the http.Server's ConnContext hook: it lets a request's
+// handler find its connection, to keep it.
+func connContext(ctx context.Context, c net.Conn) context.Context {
+	if lc, ok := c.(*limitedConn); ok {
+		return context.WithValue(ctx, connKey{}, lc)
+	}
+	return ctx
 }
 
 func (c *limitedConn) Close() error {

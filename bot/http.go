@@ -231,6 +231,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		// cancelled: their contexts keep ctx's values but not its end.
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 		ConnState:   limit.track,
+		ConnContext: connContext,
 	}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(limit) }()
@@ -297,9 +298,12 @@ var (
 	// errBodyTimeout is a body not in within bodyTimeout: nothing in it is
 	// verified, and anyone can send one.
 	errBodyTimeout = &statusError{code: http.StatusRequestTimeout, reason: "body not received in time", level: slog.LevelDebug}
-	errTooLarge    = &statusError{code: http.StatusRequestEntityTooLarge, reason: "body over the limit", level: slog.LevelWarn}
-	errBusy        = &statusError{code: http.StatusServiceUnavailable, reason: "too many interactions in flight", level: slog.LevelWarn, header: [2]string{"Retry-After", "1"}}
-	errMethod      = &statusError{code: http.StatusMethodNotAllowed, reason: "method not allowed", level: slog.LevelDebug, header: [2]string{"Allow", http.MethodPost}}
+	// errDropped is a request whose connection the connection limit
+	// closed before it was known to be worth answering.
+	errDropped  = &statusError{code: http.StatusServiceUnavailable, reason: "connection closed to make room", level: slog.LevelDebug}
+	errTooLarge = &statusError{code: http.StatusRequestEntityTooLarge, reason: "body over the limit", level: slog.LevelWarn}
+	errBusy     = &statusError{code: http.StatusServiceUnavailable, reason: "too many interactions in flight", level: slog.LevelWarn, header: [2]string{"Retry-After", "1"}}
+	errMethod   = &statusError{code: http.StatusMethodNotAllowed, reason: "method not allowed", level: slog.LevelDebug, header: [2]string{"Allow", http.MethodPost}}
 )
 
 // handle turns a handler's error into the response and one log line: the
@@ -352,6 +356,11 @@ func (s *Server) interactions(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := s.fresh(sec); err != nil {
 		return err
+	}
+	// Discord's: its connection is no longer one the connection limit may
+	// close to make room, unless it just did.
+	if !keep(r.Context()) {
+		return errDropped
 	}
 	i, err := decodeInteraction(msg[len(ts):])
 	if err != nil {
@@ -626,14 +635,16 @@ func (rs *httpResponder) EditOriginal(ctx context.Context, edit *discordgo.Webho
 }
 
 // health is GET /healthz: the process is alive and serving.
-func (s *Server) health(w http.ResponseWriter, _ *http.Request) error {
+func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
+	_ = keep(r.Context()) // a few bytes: written, or not, in no time
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = io.WriteString(w, "ok\n")
 	return nil
 }
 
 // readiness is GET /readyz: the process can answer interactions now.
-func (s *Server) readiness(w http.ResponseWriter, _ *http.Request) error {
+func (s *Server) readiness(w http.ResponseWriter, r *http.Request) error {
+	_ = keep(r.Context())
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	if !s.ready() {
 		w.WriteHeader(http.StatusServiceUnavailable)

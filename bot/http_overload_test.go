@@ -75,18 +75,21 @@ type rawRequest struct {
 // for body, signed with sig (hex) over ts; the body is sent by sendBody.
 func (e *endpoint) openRaw(t testing.TB, body []byte, ts, sig string) *rawRequest {
 	t.Helper()
-	conn, err := net.Dial("tcp", strings.TrimPrefix(e.url, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
+	return e.openRawFrom(t, nil, body, ts, sig)
+}
+
+// openRawFrom is openRaw from the local address from; nil means any.
+func (e *endpoint) openRawFrom(t testing.TB, from net.IP, body []byte, ts, sig string) *rawRequest {
+	t.Helper()
+	r := e.dialFrom(t, from)
 	head := fmt.Sprintf("POST /interactions HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"+
 		"Content-Length: %d\r\nX-Signature-Ed25519: %s\r\nX-Signature-Timestamp: %s\r\n\r\n",
 		strings.TrimPrefix(e.url, "http://"), len(body), sig, ts)
-	if _, err := io.WriteString(conn, head); err != nil {
+	if _, err := io.WriteString(r.conn, head); err != nil {
 		t.Fatal(err)
 	}
-	return &rawRequest{conn: conn, br: bufio.NewReader(conn), body: body}
+	r.body = body
+	return r
 }
 
 // openSigned is openRaw for a body signed with the endpoint's key.
@@ -444,36 +447,81 @@ func TestHTTPConnectionCap(t *testing.T) {
 			t.Errorf("GET /healthz at the limit: %d", code)
 		}
 	})
+	t.Run("forged bodies sent slowly", func(t *testing.T) {
+		e := newEndpoint(t, endpointOptions{maxConns: maxConns})
+		// Anyone can keep a request going for seconds without the key:
+		// that holds nothing that Discord's requests need.
+		ping := interaction(discordgo.InteractionPing, "", nil)
+		var reqs []*rawRequest
+		for range 2 * maxConns {
+			r := e.openRaw(t, ping, strconv.FormatInt(time.Now().Unix(), 10), strings.Repeat("ab", 64))
+			r.sendPart(t, 1)
+			reqs = append(reqs, r)
+		}
+		waitUntil(t, "the server to close what is over its limit", func() bool {
+			return countClosed(t, reqs) >= len(reqs)-maxConns
+		})
+		resp := e.post(t, ping)
+		if b, _ := io.ReadAll(resp.Body); resp.StatusCode != http.StatusOK || strings.TrimSpace(string(b)) != `{"type":1}` {
+			t.Errorf("signed ping at the limit: %d %s", resp.StatusCode, b)
+		}
+		if code := e.healthz(t); code != http.StatusOK {
+			t.Errorf("GET /healthz at the limit: %d", code)
+		}
+	})
 	t.Run("busy connections from elsewhere", func(t *testing.T) {
 		from := otherAddress(t)
 		if from == nil {
 			t.Skip("this machine has no address but loopback")
 		}
-		e := newEndpoint(t, endpointOptions{maxConns: maxConns})
-		// Each is busy, sending its body slowly, and comes from an address
-		// other than loopback. Only loopback may use the last few
-		// connections.
+		// Signed asks, held in their search, from an address other than
+		// loopback: connections the limit may not close. Only loopback may
+		// use the last few.
 		const busy = 20
-		reqs := make([]*rawRequest, busy)
+		g := &gateSearcher{gate: make(chan struct{})}
+		e := newEndpoint(t, endpointOptions{
+			maxConns:  maxConns,
+			clock:     newTestClock(),
+			searcher:  func(ix *index.Index) bot.Searcher { g.Searcher = ix; return g },
+			workers:   busy,
+			slowAfter: time.Hour,
+		})
+		// Registered after the endpoint's, so it runs before the server
+		// stops: the asks must end for it to.
+		release := sync.OnceFunc(func() { close(g.gate) })
+		t.Cleanup(release)
+		ask := interaction(discordgo.InteractionApplicationCommand, "en-US", askData("What is Hyperion?", false))
 		ts := strconv.FormatInt(time.Now().Unix(), 10)
+		reqs := make([]*rawRequest, busy)
 		for n := range reqs {
+			// Head and body at once: the limit may close a connection
+			// before its request is verified, before its body is sent.
 			r := e.dialFrom(t, from)
-			head := "POST /interactions HTTP/1.1\r\nHost: bot\r\nContent-Length: 100\r\n" +
-				"X-Signature-Ed25519: " + strings.Repeat("ab", 64) + "\r\nX-Signature-Timestamp: " + ts + "\r\n\r\n{"
-			if _, err := io.WriteString(r.conn, head); err != nil {
-				t.Fatal(err)
-			}
+			_, _ = fmt.Fprintf(r.conn, "POST /interactions HTTP/1.1\r\nHost: bot\r\nContent-Length: %d\r\n"+
+				"X-Signature-Ed25519: %s\r\nX-Signature-Timestamp: %s\r\n\r\n%s", len(ask), sign(e.priv, ts, ask), ts, ask)
 			reqs[n] = r
 		}
 		reserve := min(8, maxConns/8)
+		admitted := maxConns - reserve
 		waitUntil(t, "the server to refuse what is over its limit", func() bool {
-			return countClosed(t, reqs) >= busy-(maxConns-reserve)
+			return countClosed(t, reqs) >= busy-admitted
 		})
+		waitUntil(t, "the asks to be searching", func() bool { return g.inside.Load() == int64(admitted) })
 		if code := e.healthz(t); code != http.StatusOK {
 			t.Errorf("GET /healthz at the limit: %d", code)
 		}
-		if n := countClosed(t, reqs); n != busy-(maxConns-reserve) {
-			t.Errorf("%d connections closed, want %d", n, busy-(maxConns-reserve))
+		if n := countClosed(t, reqs); n != busy-admitted {
+			t.Errorf("%d connections closed, want %d", n, busy-admitted)
+		}
+		release()
+		answered := 0
+		for _, r := range reqs {
+			if !r.closed(t) && r.response(t, gwWait).StatusCode == http.StatusOK {
+				answered++
+			}
+		}
+		if answered != admitted {
+			t.Errorf("%d asks answered, want %d", answered, admitted)
 		}
 	})
 }
@@ -509,6 +557,8 @@ func TestHTTPWorkers(t *testing.T) {
 		workers:   workers,
 		slowAfter: 20 * time.Millisecond,
 	})
+	release := sync.OnceFunc(func() { close(g.gate) })
+	t.Cleanup(release)
 	ask := interaction(discordgo.InteractionApplicationCommand, "en-US", askData("What is Hyperion?", false))
 	types := make(chan int, asks)
 	var wg sync.WaitGroup
@@ -541,7 +591,7 @@ func TestHTTPWorkers(t *testing.T) {
 		}
 	}
 	waitUntil(t, "the workers to start", func() bool { return g.inside.Load() >= workers })
-	close(g.gate)
+	release()
 	for n := range asks {
 		edit := waitSent(t, e.discord, discordtest.Match("PATCH", "/webhooks/"+discordtest.DefaultAppID+fmt.Sprintf("/worker-token-%d", n)+"/messages/@original"))
 		if len(edit.Embeds) == 0 {
