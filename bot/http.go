@@ -29,9 +29,9 @@ const (
 	// below 64 KiB.
 	DefaultMaxBodyBytes = 64 << 10
 	// DefaultMaxInFlight bounds the verified interactions being answered
-	// at once, deferred ones included. At about half a millisecond each, two cores
-	// never need more than a handful; the bound is there for bursts and
-	// for searches gone slow.
+	// at once, deferred ones and those waiting for a worker included. At
+	// about half a millisecond each, two cores never need more than a
+	// handful; the bound is there for bursts and for searches gone slow.
 	DefaultMaxInFlight = 512
 	// DefaultMaxConns bounds the open connections: far more than Discord
 	// keeps open to one endpoint, and far below the file descriptors a
@@ -100,13 +100,13 @@ type ServerConfig struct {
 	SlowAfter time.Duration
 	// MaxInFlight, MaxConns, MaxBodyBytes and ShutdownTimeout default to
 	// the constants of the same name when zero.
-	MaxInFlight int
-	MaxConns    int
-	// Workers is how many interactions are worked on at once; zero means
-	// twice GOMAXPROCS.
-	Workers         int
+	MaxInFlight     int
+	MaxConns        int
 	MaxBodyBytes    int64
 	ShutdownTimeout time.Duration
+	// Workers is how many interactions are worked on at once, of those in
+	// flight; zero means twice GOMAXPROCS.
+	Workers int
 	// Now is the clock for signature timestamps and for the age of
 	// interactions; nil uses time.Now. Give the Bot the same one: it says
 	// when a deferral deadline has passed.
@@ -426,8 +426,7 @@ func (s *Server) fresh(sec int64) error {
 		code:   http.StatusUnauthorized,
 		reason: "the signed timestamp is " + side + " this clock by more than " + MaxTimestampSkew.String() + ": is the clock right (NTP)? If it is, a request was replayed",
 		level:  level,
-		// Discord's time minus ours
-		attrs: []any{"skew_seconds", skew},
+		attrs:  []any{"skew_seconds", skew}, // Discord's time minus ours
 	}
 }
 

@@ -37,8 +37,9 @@ func (b *Bot) Serve(ctx context.Context, i *discordgo.Interaction, r Responder, 
 // response when it is ready; so is one that is ready but only after the
 // deadline, which a message would miss Discord's three seconds with.
 // Autocomplete cannot be deferred; it answers with no choices rather than
-// not at all. A PING is answered at once, whatever the time. The answer is finished even when ctx is cancelled, so that a
-// shutdown never drops a reply in flight.
+// not at all. A PING is answered at once, whatever the time. The answer is
+// finished even when ctx is cancelled, so that a shutdown never drops a
+// reply in flight.
 //
 // The deadline belongs to the interaction, not to this call: a transport
 // that queued it counts from its arrival, so that the wait counts too. The
