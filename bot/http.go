@@ -11,8 +11,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -25,11 +28,16 @@ const (
 	// kilobytes; a command with every option and resolved member is far
 	// below 64 KiB.
 	DefaultMaxBodyBytes = 64 << 10
-	// DefaultMaxInFlight bounds the interactions being answered at once,
-	// deferred ones included. At about half a millisecond each, two cores
-	// never need more than a handful; the bound is there for bursts and
-	// for searches gone slow.
+	// DefaultMaxInFlight bounds the verified interactions being answered
+	// at once, deferred ones and those waiting for a worker included. At
+	// about half a millisecond each, two cores never need more than a
+	// handful; the bound is there for bursts and for searches gone slow.
 	DefaultMaxInFlight = 512
+	// DefaultMaxConns bounds the open connections: far more than Discord
+	// keeps open to one endpoint, and far below the file descriptors a
+	// process has (Go raises the soft limit to the hard one at start;
+	// container runtimes set it to a million, hosts to 4,096 and up).
+	DefaultMaxConns = 4096
 	// DefaultShutdownTimeout is how long Run waits for requests and
 	// deferred answers to finish: below the 10 s a container runtime waits
 	// between SIGTERM and SIGKILL.
@@ -37,8 +45,21 @@ const (
 	// MaxTimestampSkew is how far X-Signature-Timestamp may be from the
 	// clock, either way: a captured request cannot be replayed later.
 	MaxTimestampSkew = 5 * time.Minute
+	// bodyTimeout bounds reading a request's body. Discord sends its few
+	// kilobytes at once; a body still arriving when the interaction would
+	// be shed as too old comes from a client too slow or too hostile to
+	// wait for.
+	bodyTimeout = shedAge
+	// maxPrealloc is the most of a body's announced length allocated
+	// before it arrives: more than any interaction Discord sends.
+	maxPrealloc = 8 << 10
 	// editTimeout bounds delivering a deferred answer to Discord.
 	editTimeout = 30 * time.Second
+	// shedAge is how old an interaction may be when its answer starts.
+	// Discord waits three seconds from sending it; one older than this
+	// could not even be deferred in time with certainty, so it is refused
+	// at once rather than answered into the void.
+	shedAge = 2500 * time.Millisecond
 )
 
 // ResponseEditor edits the original response to an interaction through its
@@ -74,15 +95,21 @@ type ServerConfig struct {
 	// does. Nil means always ready, as in HTTP mode, where the index is
 	// built before the server starts.
 	Ready func() bool
-	// SlowAfter is how long an answer may take before it is deferred;
-	// zero means DefaultSlowAfter.
+	// SlowAfter is how long after an interaction arrives its answer is
+	// deferred if it is not ready; zero means DefaultSlowAfter.
 	SlowAfter time.Duration
-	// MaxInFlight, MaxBodyBytes and ShutdownTimeout default to the
-	// constants of the same name when zero.
+	// MaxInFlight, MaxConns, MaxBodyBytes and ShutdownTimeout default to
+	// the constants of the same name when zero.
 	MaxInFlight     int
+	MaxConns        int
 	MaxBodyBytes    int64
 	ShutdownTimeout time.Duration
-	// Now is the clock for timestamps; nil uses time.Now.
+	// Workers is how many interactions are worked on at once, of those in
+	// flight; zero means twice GOMAXPROCS.
+	Workers int
+	// Now is the clock for signature timestamps and for the age of
+	// interactions; nil uses time.Now. Give the Bot the same one: it says
+	// when a deferral deadline has passed.
 	Now func() time.Time
 }
 
@@ -100,13 +127,22 @@ type Server struct {
 	ready     func() bool
 	slowAfter time.Duration
 	maxBody   int64
+	maxConns  int
 	grace     time.Duration
 	now       func() time.Time
 
-	// slots bounds the interactions in flight: a token is taken before
-	// the body is read and given back when the answer, deferred or not,
-	// has been delivered.
+	// slots bounds the interactions in flight: a token is taken once the
+	// body is read and verified, and given back when the answer, deferred
+	// or not, has been delivered.
 	slots chan struct{}
+	// workers bounds the interactions being worked on, of those in
+	// flight: a token is taken to work on an answer and given back when it
+	// is ready. Without it every answer in flight shares the processors
+	// at once, each takes as long as all of them, and requests arriving
+	// wait unseen for a processor, in no queue whose age anyone checks.
+	workers chan struct{}
+	// skewWarn keeps a wrong clock's warning to one a minute.
+	skewWarn sometimes
 	// answering tracks the goroutines answering interactions, which may
 	// outlive their request when the answer is deferred.
 	answering sync.WaitGroup
@@ -124,6 +160,7 @@ func NewServer(cfg ServerConfig) *Server {
 		ready:     cfg.Ready,
 		slowAfter: cfg.SlowAfter,
 		maxBody:   cfg.MaxBodyBytes,
+		maxConns:  cfg.MaxConns,
 		grace:     cfg.ShutdownTimeout,
 		now:       cfg.Now,
 	}
@@ -136,8 +173,14 @@ func NewServer(cfg ServerConfig) *Server {
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBodyBytes
 	}
+	if s.maxConns <= 0 {
+		s.maxConns = DefaultMaxConns
+	}
 	if s.grace <= 0 {
 		s.grace = DefaultShutdownTimeout
+	}
+	if s.slowAfter <= 0 {
+		s.slowAfter = DefaultSlowAfter
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -147,6 +190,14 @@ func NewServer(cfg ServerConfig) *Server {
 		inFlight = DefaultMaxInFlight
 	}
 	s.slots = make(chan struct{}, inFlight)
+	workers := cfg.Workers
+	if workers <= 0 {
+		// A few more than the processors: an answer also waits, on the
+		// log and the index's own goroutines.
+		workers = 2 * runtime.GOMAXPROCS(0)
+	}
+	s.workers = make(chan struct{}, workers)
+	s.skewWarn.period = time.Minute
 	mux := http.NewServeMux()
 	addRoutes(mux, s)
 	s.handler = s.instrument(mux)
@@ -158,8 +209,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 // Run serves on ln until ctx is cancelled, then stops accepting, lets the
 // requests in flight and the deferred answers still being delivered finish
-// (for at most ShutdownTimeout), and returns.
+// (for at most ShutdownTimeout), and returns. It keeps at most MaxConns
+// connections open.
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	limit := newConnLimit(ln, s.maxConns, s.log, s.now)
 	hs := &http.Server{
 		Handler: s,
 		// Discord sends small requests and reads small answers: anything
@@ -177,9 +230,11 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		// Requests in flight when ctx is cancelled are drained, not
 		// cancelled: their contexts keep ctx's values but not its end.
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		ConnState:   limit.track,
+		ConnContext: connContext,
 	}
 	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
+	go func() { served <- hs.Serve(limit) }()
 	select {
 	case err := <-served:
 		return fmt.Errorf("serve http: %w", err)
@@ -207,6 +262,7 @@ type statusError struct {
 	reason string
 	level  slog.Level
 	header [2]string // one extra response header, e.g. Allow
+	attrs  []any     // more for the log line
 }
 
 func (e *statusError) Error() string { return http.StatusText(e.code) + ": " + e.reason }
@@ -216,13 +272,35 @@ func unauthorized(reason string) error {
 	return &statusError{code: http.StatusUnauthorized, reason: reason, level: slog.LevelDebug}
 }
 
+// tooOld refuses an interaction that waited so long that its answer would
+// reach Discord after Discord has given up on it.
+func tooOld(age time.Duration) error {
+	return &statusError{
+		code:   http.StatusServiceUnavailable,
+		reason: fmt.Sprintf("waited %v: too late to answer within Discord's 3 s", age.Round(time.Millisecond)),
+		level:  slog.LevelWarn, header: [2]string{"Retry-After", "1"},
+	}
+}
+
 func badRequest(reason string) error {
 	// Only Discord can sign a request: a signed one we cannot read means
 	// Discord changed something, which someone should look at.
 	return &statusError{code: http.StatusBadRequest, reason: reason, level: slog.LevelWarn}
 }
 
+// unreadable is a body that could not be read, the client having gone
+// away, say. Nothing in it is verified, so it says nothing about Discord.
+func unreadable(reason string) error {
+	return &statusError{code: http.StatusBadRequest, reason: reason, level: slog.LevelDebug}
+}
+
 var (
+	// errBodyTimeout is a body not in within bodyTimeout: nothing in it is
+	// verified, and anyone can send one.
+	errBodyTimeout = &statusError{code: http.StatusRequestTimeout, reason: "body not received in time", level: slog.LevelDebug}
+	// errDropped is a request whose connection the connection limit
+	// closed before it was known to be worth answering.
+	errDropped  = &statusError{code: http.StatusServiceUnavailable, reason: "connection closed to make room", level: slog.LevelDebug}
 	errTooLarge = &statusError{code: http.StatusRequestEntityTooLarge, reason: "body over the limit", level: slog.LevelWarn}
 	errBusy     = &statusError{code: http.StatusServiceUnavailable, reason: "too many interactions in flight", level: slog.LevelWarn, header: [2]string{"Retry-After", "1"}}
 	errMethod   = &statusError{code: http.StatusMethodNotAllowed, reason: "method not allowed", level: slog.LevelDebug, header: [2]string{"Allow", http.MethodPost}}
@@ -244,21 +322,47 @@ func (s *Server) handle(h func(w http.ResponseWriter, r *http.Request) error) ht
 			w.Header().Set(se.header[0], se.header[1])
 		}
 		http.Error(w, http.StatusText(se.code), se.code)
-		s.log.Log(r.Context(), se.level, "http request refused",
-			"method", r.Method, "path", r.URL.Path, "status", se.code, "reason", se.reason, "remote", r.RemoteAddr)
+		s.log.Log(r.Context(), se.level, "http request refused", append([]any{
+			"method", r.Method, "path", r.URL.Path, "status", se.code, "reason", se.reason, "remote", r.RemoteAddr,
+		}, se.attrs...)...)
 	})
 }
 
 // interactions is POST /interactions: verify, decode, answer. The cheap
 // refusals come first, so that junk costs as little as possible.
 func (s *Server) interactions(w http.ResponseWriter, r *http.Request) error {
+	// Discord's three seconds started before this request reached us;
+	// this is the earliest the server can note the time.
+	arrived := s.now()
 	if r.Method != http.MethodPost {
 		return errMethod
 	}
 	if r.ContentLength > s.maxBody {
 		return errTooLarge
 	}
-	sig, ts, err := s.signatureHeaders(r.Header)
+	sig, ts, sec, err := signatureHeaders(r.Header)
+	if err != nil {
+		return err
+	}
+	// Anyone can send a request, and send its body slowly: the body is
+	// read, within bodyTimeout, and verified before the request takes one
+	// of the slots that only Discord's interactions should fill.
+	msg, err := readBody(w, r, ts, s.maxBody)
+	if err != nil {
+		return err
+	}
+	if !ed25519.Verify(s.key, msg, sig[:]) {
+		return unauthorized("signature does not verify")
+	}
+	if err := s.fresh(sec); err != nil {
+		return err
+	}
+	// Discord's: its connection is no longer one the connection limit may
+	// close to make room, unless it just did.
+	if !keep(r.Context()) {
+		return errDropped
+	}
+	i, err := decodeInteraction(msg[len(ts):])
 	if err != nil {
 		return err
 	}
@@ -268,55 +372,95 @@ func (s *Server) interactions(w http.ResponseWriter, r *http.Request) error {
 		return errBusy
 	}
 	release := func() { <-s.slots }
-	msg, err := readBody(w, r, ts, s.maxBody)
-	if err != nil {
+	if age := s.now().Sub(arrived); age > shedAge {
 		release()
-		return err
+		return tooOld(age)
 	}
-	if !ed25519.Verify(s.key, msg, sig[:]) {
-		release()
-		return unauthorized("signature does not verify")
-	}
-	i, err := decodeInteraction(msg[len(ts):])
-	if err != nil {
-		release()
-		return err
-	}
-	return s.answer(w, r, i, release)
+	return s.answer(w, r, i, arrived.Add(s.slowAfter), release)
 }
 
-// signatureHeaders checks the shape of the signature and the freshness of
-// the timestamp, before any of the body is read.
-func (s *Server) signatureHeaders(h http.Header) (sig [ed25519.SignatureSize]byte, ts string, err error) {
+// signatureHeaders checks the shape of the signature and of the timestamp,
+// before any of the body is read, and returns them: the timestamp as sent,
+// which is signed, and as seconds.
+func signatureHeaders(h http.Header) (sig [ed25519.SignatureSize]byte, ts string, sec int64, err error) {
 	hexSig := h.Get("X-Signature-Ed25519")
 	ts = h.Get("X-Signature-Timestamp")
 	if hexSig == "" || ts == "" {
-		return sig, "", unauthorized("signature or timestamp missing")
+		return sig, "", 0, unauthorized("signature or timestamp missing")
 	}
 	if len(hexSig) != 2*ed25519.SignatureSize {
-		return sig, "", unauthorized("signature is not 64 bytes")
+		return sig, "", 0, unauthorized("signature is not 64 bytes")
 	}
 	if _, err := hex.Decode(sig[:], []byte(hexSig)); err != nil {
-		return sig, "", unauthorized("signature is not hex")
+		return sig, "", 0, unauthorized("signature is not hex")
 	}
-	sec, err := strconv.ParseInt(ts, 10, 64)
+	sec, err = strconv.ParseInt(ts, 10, 64)
 	if err != nil {
-		return sig, "", unauthorized("timestamp is not a number")
+		return sig, "", 0, unauthorized("timestamp is not a number")
 	}
-	skew := int64(MaxTimestampSkew / time.Second)
-	if now := s.now().Unix(); sec < now-skew || sec > now+skew {
-		return sig, "", unauthorized("timestamp too far from now")
+	return sig, ts, sec, nil
+}
+
+// fresh refuses a signed timestamp further than MaxTimestampSkew from the
+// clock: a captured request cannot be replayed later. It runs after the
+// signature is verified, because only then does a refusal mean something:
+// Discord's requests are refused here when this machine's clock is wrong,
+// and then every interaction fails. So the first is a warning, with the
+// skew measured, and then one a minute; anyone's forgeries never get this
+// far.
+func (s *Server) fresh(sec int64) error {
+	now := s.now()
+	skew := sec - now.Unix()
+	if limit := int64(MaxTimestampSkew / time.Second); -limit <= skew && skew <= limit {
+		return nil
 	}
-	return sig, ts, nil
+	level := slog.LevelDebug
+	if s.skewWarn.allow(now) {
+		level = slog.LevelWarn
+	}
+	side := "ahead of"
+	if skew < 0 {
+		side = "behind"
+	}
+	return &statusError{
+		code:   http.StatusUnauthorized,
+		reason: "the signed timestamp is " + side + " this clock by more than " + MaxTimestampSkew.String() + ": is the clock right (NTP)? If it is, a request was replayed",
+		level:  level,
+		attrs:  []any{"skew_seconds", skew}, // Discord's time minus ours
+	}
+}
+
+// sometimes lets the first event through, then at most one each period:
+// for a log line that would otherwise repeat with every request.
+type sometimes struct {
+	period time.Duration
+	last   atomic.Int64 // Unix nanoseconds of the last one let through; 0 before the first
+}
+
+func (o *sometimes) allow(now time.Time) bool {
+	t := now.UnixNano()
+	last := o.last.Load()
+	if last != 0 && t-last < int64(o.period) {
+		return false
+	}
+	return o.last.CompareAndSwap(last, t)
 }
 
 // readBody returns the signed message: prefix (the timestamp) followed by
 // the body, in one buffer sized from Content-Length, so that verifying needs
-// no second copy.
+// no second copy. The body must be in within bodyTimeout.
 func readBody(w http.ResponseWriter, r *http.Request, prefix string, limit int64) ([]byte, error) {
+	rc := http.NewResponseController(w)
+	if err := rc.SetReadDeadline(time.Now().Add(bodyTimeout)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		// The connection is gone: closed by the connection limit, say.
+		return nil, unreadable("set the body's read deadline: " + err.Error())
+	}
 	size := int64(512)
 	if r.ContentLength > 0 {
-		size = r.ContentLength
+		// What a client claims is not allocated before it is sent: a
+		// thousand connections each announcing 64 KiB and sending one
+		// byte would cost 64 MiB.
+		size = min(r.ContentLength, maxPrealloc)
 	}
 	// One byte more than the body, so that the read that sees EOF does
 	// not grow the buffer.
@@ -330,15 +474,23 @@ func readBody(w http.ResponseWriter, r *http.Request, prefix string, limit int64
 		n, err := body.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		if errors.Is(err, io.EOF) {
-			return buf, nil
+			break
 		}
 		if err != nil {
 			if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 				return nil, errTooLarge
 			}
-			return nil, badRequest("read body: " + err.Error())
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				return nil, errBodyTimeout
+			}
+			return nil, unreadable("read body: " + err.Error())
 		}
 	}
+	// The body is in; the answer's own deadlines bound the rest.
+	if err := rc.SetReadDeadline(time.Time{}); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return nil, unreadable("clear the body's read deadline: " + err.Error())
+	}
+	return buf, nil
 }
 
 // decodeInteraction reads a verified body. Only Discord can sign, so what
@@ -409,10 +561,11 @@ func checkOptions(opts []*discordgo.ApplicationCommandInteractionDataOption) err
 }
 
 // answer has the bot answer i. The first response goes into the HTTP
-// response; when the answer is slow that is a deferred response, and the
-// answer itself is delivered later by editing it, after this request has
-// ended: that part runs in a goroutine that Run waits for on shutdown.
-func (s *Server) answer(w http.ResponseWriter, r *http.Request, i *discordgo.Interaction, release func()) error {
+// response; when the answer is not ready by deadline that is a deferred
+// response, and the answer itself is delivered later by editing it, after
+// this request has ended: that part runs in a goroutine that Run waits for
+// on shutdown.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, i *discordgo.Interaction, deadline time.Time, release func()) error {
 	first := make(chan *discordgo.InteractionResponse, 1)
 	served := make(chan struct{})
 	rs := &httpResponder{first: first, editor: s.editor, i: i}
@@ -421,7 +574,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, i *discordgo.Int
 		defer s.answering.Done()
 		defer release()
 		defer close(served)
-		if err := s.bot.Serve(r.Context(), i, rs, s.slowAfter); err != nil {
+		if err := s.bot.serveBy(r.Context(), i, rs, deadline, s.workers); err != nil {
 			// The HTTP response is long gone: the log is all there is.
 			s.log.Error("deliver deferred answer", "interaction", i.ID, "err", err)
 		}
@@ -481,14 +634,16 @@ func (rs *httpResponder) EditOriginal(ctx context.Context, edit *discordgo.Webho
 }
 
 // health is GET /healthz: the process is alive and serving.
-func (s *Server) health(w http.ResponseWriter, _ *http.Request) error {
+func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
+	_ = keep(r.Context()) // a few bytes: written, or not, in no time
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = io.WriteString(w, "ok\n")
 	return nil
 }
 
 // readiness is GET /readyz: the process can answer interactions now.
-func (s *Server) readiness(w http.ResponseWriter, _ *http.Request) error {
+func (s *Server) readiness(w http.ResponseWriter, r *http.Request) error {
+	_ = keep(r.Context())
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	if !s.ready() {
 		w.WriteHeader(http.StatusServiceUnavailable)

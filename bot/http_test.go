@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -36,6 +37,7 @@ type endpoint struct {
 	discord *discordtest.Server
 	reg     *prometheus.Registry
 	server  *bot.Server
+	logs    *endpointLog
 	cancel  context.CancelFunc
 	stopped chan error // Run's result
 }
@@ -44,7 +46,13 @@ type endpointOptions struct {
 	searcher    func(*index.Index) bot.Searcher // wraps the real index
 	slowAfter   time.Duration
 	maxInFlight int
+	maxConns    int
+	workers     int
 	ready       func() bool
+	// clock is the bot's and the server's; nil means time.Now.
+	clock *testClock
+	// quiet keeps the log, from info up, without showing it: for loads.
+	quiet bool
 }
 
 func newEndpoint(t testing.TB, opts endpointOptions) *endpoint {
@@ -83,12 +91,21 @@ func newEndpoint(t testing.TB, opts endpointOptions) *endpoint {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	b := bot.New(bot.Config{Searcher: search, Article: a, Logger: log, Metrics: metrics, Version: "test"})
+	logs := newEndpointLog(t)
+	level := slog.LevelDebug
+	if opts.quiet {
+		logs.done, level = true, slog.LevelInfo
+	}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: level}))
+	var now func() time.Time
+	if opts.clock != nil {
+		now = opts.clock.Now
+	}
+	b := bot.New(bot.Config{Searcher: search, Article: a, Logger: log, Metrics: metrics, Version: "test", Now: now})
 	srv := bot.NewServer(bot.ServerConfig{
 		Bot: b, PublicKey: pub, Editor: session, Logger: log,
 		Gatherer: reg, Metrics: metrics, Ready: opts.ready,
-		SlowAfter: opts.slowAfter, MaxInFlight: opts.maxInFlight,
+		SlowAfter: opts.slowAfter, MaxInFlight: opts.maxInFlight, MaxConns: opts.maxConns, Workers: opts.workers, Now: now,
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -97,7 +114,7 @@ func newEndpoint(t testing.TB, opts endpointOptions) *endpoint {
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &endpoint{
 		url: "http://" + ln.Addr().String(), priv: priv, discord: discord,
-		reg: reg, server: srv, cancel: cancel, stopped: make(chan error, 1),
+		reg: reg, server: srv, logs: logs, cancel: cancel, stopped: make(chan error, 1),
 	}
 	go func() { e.stopped <- srv.Run(ctx, ln) }()
 	t.Cleanup(func() {
@@ -119,14 +136,51 @@ func (e *endpoint) stop() error {
 	return err
 }
 
-// testWriter sends log lines to t.Log, so that they show with the test
-// that wrote them.
-type testWriter struct{ t testing.TB }
+// endpointLog sends log lines to t.Log, so that they show with the test
+// that wrote them, and keeps them for tests that check what was logged.
+// Lines written once the test is over are kept but not shown.
+type endpointLog struct {
+	t    testing.TB
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	done bool
+}
 
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Helper()
-	w.t.Log(strings.TrimRight(string(p), "\n"))
+func newEndpointLog(t testing.TB) *endpointLog {
+	l := &endpointLog{t: t}
+	t.Cleanup(func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		l.done = true
+	})
+	return l
+}
+
+func (l *endpointLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf.Write(p)
+	if !l.done {
+		l.t.Log(strings.TrimRight(string(p), "\n"))
+	}
 	return len(p), nil
+}
+
+// lines are the lines logged so far that contain every one of parts.
+func (l *endpointLog) lines(parts ...string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, line := range strings.Split(l.buf.String(), "\n") {
+		ok := line != ""
+		for _, p := range parts {
+			ok = ok && strings.Contains(line, p)
+		}
+		if ok {
+			out = append(out, line)
+		}
+	}
+	return out
 }
 
 // sign signs body as Discord does: Ed25519 over the timestamp followed by

@@ -22,40 +22,83 @@ type Responder interface {
 // Discord drops interactions not answered within three seconds.
 const DefaultSlowAfter = 2 * time.Second
 
-// Serve answers one interaction through r. An answer that takes longer than
-// slowAfter is deferred ("thinking…") and delivered by editing the original
-// response when it is ready. Autocomplete cannot be deferred; it answers
-// with no choices rather than not at all. The answer is finished even when
-// ctx is cancelled, so that a shutdown never drops a reply in flight.
+// Serve answers one interaction through r, deferring it when the answer is
+// not ready slowAfter from now: it is ServeBy with that deadline, for a
+// transport that starts on an interaction as soon as it arrives.
+func (b *Bot) Serve(ctx context.Context, i *discordgo.Interaction, r Responder, slowAfter time.Duration) error {
+	if slowAfter <= 0 {
+		slowAfter = DefaultSlowAfter
+	}
+	return b.ServeBy(ctx, i, r, b.now().Add(slowAfter))
+}
+
+// ServeBy answers one interaction through r. An answer not ready by
+// deadline is deferred ("thinking…") and delivered by editing the original
+// response when it is ready; so is one that is ready but only after the
+// deadline, which a message would miss Discord's three seconds with.
+// Autocomplete cannot be deferred; it answers with no choices rather than
+// not at all. A PING is answered at once, whatever the time. The answer is
+// finished even when ctx is cancelled, so that a shutdown never drops a
+// reply in flight.
+//
+// The deadline belongs to the interaction, not to this call: a transport
+// that queued it counts from its arrival, so that the wait counts too. The
+// Bot's clock (Config.Now) says when the deadline has passed.
 //
 // Its errors never carry the interaction's token, which the URLs in net/http
 // errors do: both transports log them as they are.
-func (b *Bot) Serve(ctx context.Context, i *discordgo.Interaction, r Responder, slowAfter time.Duration) error {
-	if err := b.serve(ctx, i, r, slowAfter); err != nil {
+func (b *Bot) ServeBy(ctx context.Context, i *discordgo.Interaction, r Responder, deadline time.Time) error {
+	return b.serveBy(ctx, i, r, deadline, nil)
+}
+
+// serveBy is ServeBy taking a turn from workers, when not nil, to work on
+// the answer: so that no more than cap(workers) are worked on at once,
+// and the rest wait their turn where the deadline sees them.
+func (b *Bot) serveBy(ctx context.Context, i *discordgo.Interaction, r Responder, deadline time.Time, workers chan struct{}) error {
+	if err := b.serve(ctx, i, r, deadline, workers); err != nil {
 		return tokenSafe{err}
 	}
 	return nil
 }
 
-func (b *Bot) serve(ctx context.Context, i *discordgo.Interaction, r Responder, slowAfter time.Duration) error {
-	if slowAfter <= 0 {
-		slowAfter = DefaultSlowAfter
-	}
+func (b *Bot) serve(ctx context.Context, i *discordgo.Interaction, r Responder, deadline time.Time, workers chan struct{}) error {
 	work := context.WithoutCancel(ctx)
+	if i.Type == discordgo.InteractionPing {
+		// Discord checks the endpoint with it; there is nothing to defer,
+		// and it costs nothing to answer.
+		return r.Respond(work, b.Handle(work, i))
+	}
 	done := make(chan *discordgo.InteractionResponse, 1)
-	go func() { done <- b.Handle(work, i) }()
-	timer := time.NewTimer(slowAfter)
-	defer timer.Stop()
-	select {
-	case resp := <-done:
-		return r.Respond(work, resp)
-	case <-timer.C:
+	go func() {
+		if workers != nil {
+			workers <- struct{}{}
+			defer func() { <-workers }()
+		}
+		done <- b.Handle(work, i)
+	}()
+	var ready *discordgo.InteractionResponse
+	if wait := deadline.Sub(b.now()); wait > 0 {
+		timer := time.NewTimer(wait)
+		select {
+		case ready = <-done:
+		case <-timer.C:
+		}
+		timer.Stop()
+		// The clock decides, not the order in which the two were seen: a
+		// busy process can see an answer finished after the deadline
+		// before it sees the timer.
+		if ready != nil && b.now().Before(deadline) {
+			return r.Respond(work, ready)
+		}
 	}
 	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
-		return r.Respond(work, &discordgo.InteractionResponse{
-			Type: discordgo.InteractionApplicationCommandAutocompleteResult,
-			Data: &discordgo.InteractionResponseData{Choices: []*discordgo.ApplicationCommandOptionChoice{}},
-		})
+		if ready == nil {
+			ready = &discordgo.InteractionResponse{
+				Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+				Data: &discordgo.InteractionResponseData{Choices: []*discordgo.ApplicationCommandOptionChoice{}},
+			}
+		}
+		return r.Respond(work, ready)
 	}
 	deferred := &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
@@ -67,8 +110,10 @@ func (b *Bot) serve(ctx context.Context, i *discordgo.Interaction, r Responder, 
 	if err := r.Respond(work, deferred); err != nil {
 		return fmt.Errorf("defer: %w", err)
 	}
-	resp := <-done
-	if err := r.EditOriginal(work, webhookEdit(resp)); err != nil {
+	if ready == nil {
+		ready = <-done
+	}
+	if err := r.EditOriginal(work, webhookEdit(ready)); err != nil {
 		return fmt.Errorf("edit deferred response: %w", err)
 	}
 	return nil

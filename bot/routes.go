@@ -24,10 +24,15 @@ func addRoutes(mux *http.ServeMux, s *Server) {
 	mux.Handle("GET /healthz", s.handle(s.health))
 	mux.Handle("GET /readyz", s.handle(s.readiness))
 	if s.gatherer != nil {
-		mux.Handle("GET /metrics", promhttp.HandlerFor(s.gatherer, promhttp.HandlerOpts{
+		metrics := promhttp.HandlerFor(s.gatherer, promhttp.HandlerOpts{
 			ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelError),
 			// A metric that fails to collect should not hide the others.
 			ErrorHandling: promhttp.ContinueOnError,
+		})
+		mux.Handle("GET /metrics", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// A scrape is worth finishing, even at the connection limit.
+			_ = keep(r.Context())
+			metrics.ServeHTTP(w, r)
 		}))
 	}
 }
