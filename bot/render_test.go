@@ -404,9 +404,9 @@ func TestMarkConvertsWholeWords(t *testing.T) {
 		spans      []index.Span
 		want       string
 	}{
-		{"span inside a rewritten word is dropped", "擴充套件至5GW", []index.Span{{0, len("擴充")}}, "扩展至5GW"},
-		{"span over a whole word", "超級智慧很近", []index.Span{{0, len("超級智慧")}}, "**超级智能**很近"},
-		{"span beside a rewritten word", "我的許可權範圍有多大", []index.Span{{len("我的許可權"), len("我的許可權範圍")}}, "我的权限**范围**有多大"},
+		{"span inside a rewritten word is dropped", "擴充套件至5GW", []index.Span{{Start: 0, End: len("擴充")}}, "扩展至5GW"},
+		{"span over a whole word", "超級智慧很近", []index.Span{{Start: 0, End: len("超級智慧")}}, "**超级智能**很近"},
+		{"span beside a rewritten word", "我的許可權範圍有多大", []index.Span{{Start: len("我的許可權"), End: len("我的許可權範圍")}}, "我的权限**范围**有多大"},
 		{"no spans", "資料中心", nil, "数据中心"},
 	}
 	for _, tt := range tests {
