@@ -26,7 +26,7 @@ import (
 const GatewayIntents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 
 // GatewayMetrics counts what happens to the gateway connection.
-// *PrometheusMetrics implements it.
+// *metrics.Metrics implements it.
 type GatewayMetrics interface {
 	// Reconnect counts a session re-established after the first READY:
 	// resumed, or identified anew.

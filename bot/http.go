@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Defaults of ServerConfig.
@@ -70,7 +69,7 @@ type ResponseEditor interface {
 }
 
 // HTTPMetrics counts HTTP requests by route and status code.
-// *PrometheusMetrics implements it.
+// *metrics.Metrics implements it.
 type HTTPMetrics interface {
 	HTTPRequest(route string, code int)
 }
@@ -87,8 +86,8 @@ type ServerConfig struct {
 	// Editor delivers answers that took longer than SlowAfter.
 	Editor ResponseEditor
 	Logger *slog.Logger
-	// Gatherer serves GET /metrics; nil means no /metrics route.
-	Gatherer prometheus.Gatherer
+	// MetricsHandler serves GET /metrics; nil means no /metrics route.
+	MetricsHandler http.Handler
 	// Metrics counts requests; optional.
 	Metrics HTTPMetrics
 	// Ready says whether the process can answer: /readyz is 503 until it
@@ -117,19 +116,19 @@ type ServerConfig struct {
 // the health and metrics endpoints every mode has. It is an http.Handler;
 // Run serves it with timeouts and shuts it down gracefully.
 type Server struct {
-	handler   http.Handler
-	bot       *Bot
-	key       ed25519.PublicKey
-	editor    ResponseEditor
-	log       *slog.Logger
-	gatherer  prometheus.Gatherer
-	metrics   HTTPMetrics
-	ready     func() bool
-	slowAfter time.Duration
-	maxBody   int64
-	maxConns  int
-	grace     time.Duration
-	now       func() time.Time
+	handler        http.Handler
+	bot            *Bot
+	key            ed25519.PublicKey
+	editor         ResponseEditor
+	log            *slog.Logger
+	metricsHandler http.Handler
+	metrics        HTTPMetrics
+	ready          func() bool
+	slowAfter      time.Duration
+	maxBody        int64
+	maxConns       int
+	grace          time.Duration
+	now            func() time.Time
 
 	// slots bounds the interactions in flight: a token is taken once the
 	// body is read and verified, and given back when the answer, deferred
@@ -151,18 +150,18 @@ type Server struct {
 // NewServer returns the server.
 func NewServer(cfg ServerConfig) *Server {
 	s := &Server{
-		bot:       cfg.Bot,
-		key:       cfg.PublicKey,
-		editor:    cfg.Editor,
-		log:       cfg.Logger,
-		gatherer:  cfg.Gatherer,
-		metrics:   cfg.Metrics,
-		ready:     cfg.Ready,
-		slowAfter: cfg.SlowAfter,
-		maxBody:   cfg.MaxBodyBytes,
-		maxConns:  cfg.MaxConns,
-		grace:     cfg.ShutdownTimeout,
-		now:       cfg.Now,
+		bot:            cfg.Bot,
+		key:            cfg.PublicKey,
+		editor:         cfg.Editor,
+		log:            cfg.Logger,
+		metricsHandler: cfg.MetricsHandler,
+		metrics:        cfg.Metrics,
+		ready:          cfg.Ready,
+		slowAfter:      cfg.SlowAfter,
+		maxBody:        cfg.MaxBodyBytes,
+		maxConns:       cfg.MaxConns,
+		grace:          cfg.ShutdownTimeout,
+		now:            cfg.Now,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
-	"github.com/prometheus/client_golang/prometheus"
+	"github.com/interviewbot/interviewbot/internal/metrics"
 
 	"github.com/interviewbot/interviewbot/bot"
 	"github.com/interviewbot/interviewbot/bot/discordtest"
@@ -35,7 +35,6 @@ type endpoint struct {
 	url     string // http://127.0.0.1:PORT
 	priv    ed25519.PrivateKey
 	discord *discordtest.Server
-	reg     *prometheus.Registry
 	server  *bot.Server
 	logs    *endpointLog
 	cancel  context.CancelFunc
@@ -86,11 +85,7 @@ func newEndpoint(t testing.TB, opts endpointOptions) *endpoint {
 	}
 	session.Client = &http.Client{Transport: discord.Transport(), Timeout: 10 * time.Second}
 
-	reg := prometheus.NewRegistry()
-	metrics, err := bot.NewPrometheusMetrics(reg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	metrics := metrics.New()
 	logs := newEndpointLog(t)
 	level := slog.LevelDebug
 	if opts.quiet {
@@ -104,7 +99,7 @@ func newEndpoint(t testing.TB, opts endpointOptions) *endpoint {
 	b := bot.New(bot.Config{Searcher: search, Article: a, Logger: log, Metrics: metrics, Version: "test", Now: now})
 	srv := bot.NewServer(bot.ServerConfig{
 		Bot: b, PublicKey: pub, Editor: session, Logger: log,
-		Gatherer: reg, Metrics: metrics, Ready: opts.ready,
+		MetricsHandler: metrics, Metrics: metrics, Ready: opts.ready,
 		SlowAfter: opts.slowAfter, MaxInFlight: opts.maxInFlight, MaxConns: opts.maxConns, Workers: opts.workers, Now: now,
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -114,7 +109,7 @@ func newEndpoint(t testing.TB, opts endpointOptions) *endpoint {
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &endpoint{
 		url: "http://" + ln.Addr().String(), priv: priv, discord: discord,
-		reg: reg, server: srv, logs: logs, cancel: cancel, stopped: make(chan error, 1),
+		server: srv, logs: logs, cancel: cancel, stopped: make(chan error, 1),
 	}
 	go func() { e.stopped <- srv.Run(ctx, ln) }()
 	t.Cleanup(func() {
@@ -767,11 +762,7 @@ func BenchmarkServeAsk(b *testing.B) {
 			}
 			defer ix.Close()
 			pub, priv, _ := ed25519.GenerateKey(rand.Reader)
-			reg := prometheus.NewRegistry()
-			metrics, err := bot.NewPrometheusMetrics(reg)
-			if err != nil {
-				b.Fatal(err)
-			}
+			metrics := metrics.New()
 			log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 			srv := bot.NewServer(bot.ServerConfig{
 				Bot:       bot.New(bot.Config{Searcher: ix, Article: a, Logger: log, Metrics: metrics}),

@@ -2,10 +2,7 @@ package bot
 
 import (
 	"crypto/ed25519"
-	"log/slog"
 	"net/http"
-
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // addRoutes is every route the HTTP server has, in one place.
@@ -23,16 +20,11 @@ func addRoutes(mux *http.ServeMux, s *Server) {
 	}
 	mux.Handle("GET /healthz", s.handle(s.health))
 	mux.Handle("GET /readyz", s.handle(s.readiness))
-	if s.gatherer != nil {
-		metrics := promhttp.HandlerFor(s.gatherer, promhttp.HandlerOpts{
-			ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelError),
-			// A metric that fails to collect should not hide the others.
-			ErrorHandling: promhttp.ContinueOnError,
-		})
+	if s.metricsHandler != nil {
 		mux.Handle("GET /metrics", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			// A scrape is worth finishing, even at the connection limit.
 			_ = keep(r.Context())
-			metrics.ServeHTTP(w, r)
+			s.metricsHandler.ServeHTTP(w, r)
 		}))
 	}
 }

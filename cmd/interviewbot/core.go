@@ -7,10 +7,9 @@ import (
 	"net"
 	"syscall"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/interviewbot/interviewbot/bot"
 	"github.com/interviewbot/interviewbot/index"
+	"github.com/interviewbot/interviewbot/internal/metrics"
 )
 
 // core is what both modes run: the index, the bot over it and the metrics
@@ -18,8 +17,7 @@ import (
 type core struct {
 	index   *index.Index
 	bot     *bot.Bot
-	reg     *prometheus.Registry
-	metrics *bot.PrometheusMetrics
+	metrics *metrics.Metrics
 }
 
 func newCore(c *config, log *slog.Logger) (*core, error) {
@@ -27,22 +25,17 @@ func newCore(c *config, log *slog.Logger) (*core, error) {
 	if err != nil {
 		return nil, err
 	}
-	reg := prometheus.NewRegistry()
-	metrics, err := bot.NewPrometheusMetrics(reg)
-	if err != nil {
-		ix.Close()
-		return nil, err
-	}
+	m := metrics.New()
 	b := bot.New(bot.Config{
 		Searcher:     ix,
 		Article:      ix.Article(),
 		Logger:       log,
-		Metrics:      metrics,
+		Metrics:      m,
 		Limiter:      bot.NewLimiter(limitBurst, limitEvery, nil),
 		LogQuestions: c.LogQuestions,
 		Version:      version,
 	})
-	return &core{index: ix, bot: b, reg: reg, metrics: metrics}, nil
+	return &core{index: ix, bot: b, metrics: m}, nil
 }
 
 func (k *core) Close() error { return k.index.Close() }

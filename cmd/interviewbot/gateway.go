@@ -78,7 +78,7 @@ func serveGateway(ctx context.Context, c config, log *slog.Logger) error {
 		return err
 	}
 	defer k.Close()
-	b, reg, metrics := k.bot, k.reg, k.metrics
+	b, metrics := k.bot, k.metrics
 	gw, err := bot.NewGateway(b, bot.GatewayConfig{
 		Token: c.Token, AppID: c.AppID, GuildID: c.GuildID, APIURL: c.APIURL,
 		ShardID: c.ShardID, ShardCount: c.ShardCount,
@@ -95,7 +95,7 @@ func serveGateway(ctx context.Context, c config, log *slog.Logger) error {
 		return err
 	}
 	srv := bot.NewServer(bot.ServerConfig{
-		Logger: log, Gatherer: reg, Metrics: metrics, Ready: gw.Ready,
+		Logger: log, MetricsHandler: metrics, Metrics: metrics, Ready: gw.Ready,
 		ShutdownTimeout: shutdownTimeout,
 	})
 	httpCtx, stopHTTP := context.WithCancel(ctx)

@@ -59,7 +59,7 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 		return err
 	}
 	defer k.Close()
-	b, reg, metrics := k.bot, k.reg, k.metrics
+	b, metrics := k.bot, k.metrics
 	if c.Register {
 		where, names, err := registerCommands(ctx, session, *c, b.Commands())
 		if err != nil {
@@ -74,7 +74,7 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	}
 	srv := bot.NewServer(bot.ServerConfig{
 		Bot: b, PublicKey: key, Editor: session, Logger: log,
-		Gatherer: reg, Metrics: metrics, ShutdownTimeout: shutdownTimeout,
+		MetricsHandler: metrics, Metrics: metrics, ShutdownTimeout: shutdownTimeout,
 	})
 	// The address as bound, which says the port when -addr asked for :0.
 	log.Info("http listening", "addr", ln.Addr().String(), "interactions", "/interactions")
