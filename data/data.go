@@ -284,7 +284,7 @@ func split(text string) ([]Passage, error) {
 func speakerLabel(line string) (string, bool) {
 	name, ok := strings.CutSuffix(line, ":")
 	if !ok {
-		name, ok = strings.CutSuffix(line, ":")
+		name, ok = strings.CutSuffix(line, "\uff1a") // the full-width colon
 	}
 	if !ok {
 		return "", false

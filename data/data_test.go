@@ -42,7 +42,7 @@ func TestPassagesCoverTranscript(t *testing.T) {
 		l = strings.TrimFunc(l, unicode.IsSpace)
 		switch {
 		case l == "":
-		case strings.TrimRight(l, "::") == "主持人" || strings.TrimRight(l, "::") == "扎克伯格":
+		case strings.TrimRight(l, ":\uff1a") == "主持人" || strings.TrimRight(l, ":\uff1a") == "扎克伯格":
 			labels++
 		case l == "– EOF –" || l == "相關文章":
 			footer++

@@ -57,25 +57,6 @@ func wordAt(s, w string, from int) int {
 // contains reports whether s contains w, as wordAt finds it.
 func contains(s, w string) bool { return wordAt(s, w, 0) >= 0 }
 
-// replaceWord replaces old where wordAt finds it.
-func replaceWord(s, old, repl string) string {
-	i := wordAt(s, old, 0)
-	if i < 0 {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s) + len(repl))
-	at := 0
-	for i >= 0 {
-		b.WriteString(s[at:i])
-		b.WriteString(repl)
-		at = i + len(old)
-		i = wordAt(s, old, at)
-	}
-	b.WriteString(s[at:])
-	return b.String()
-}
-
 // wordBefore and wordAfter report whether the character just before or
 // after offset i continues a word written in an alphabet. A Chinese
 // character does not: GPU is a whole word in 用GPU嗎.

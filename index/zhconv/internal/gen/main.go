@@ -141,7 +141,7 @@ func generate(path string, fold map[rune]string, extra map[rune]rune) ([]byte, e
 		return nil, err
 	}
 	if version != version2 {
-		return nil, fmt.Errorf("Unihan files disagree on the Unicode version: %s and %s", version, version2)
+		return nil, fmt.Errorf("the Unihan files disagree on the Unicode version: %s and %s", version, version2)
 	}
 	t, err := build(simp, tgh, fold, extra)
 	if err != nil {
