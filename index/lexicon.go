@@ -101,11 +101,12 @@ func newLexicon(en analysis.Analyzer, zhFold, enFold folder) *lexicon {
 		switch {
 		case HasHan(w):
 			chatZH = append(chatZH, zhFold.apply(canonicalZH(w)))
-		case hasWordRune(w) && plainWords(w):
+		case plainWords(w):
 			chatEN = append(chatEN, enFold.apply(w))
-		case strings.IndexFunc(w, isASCIIPunct) < 0:
-			// emoji; punctuation (???) is small talk only alone, which
-			// Search sees before any of this
+		case hasWordRune(w) || strings.IndexFunc(w, isASCIIPunct) < 0:
+			// words with their punctuation (first!, /help), and emoji,
+			// as written; punctuation alone (???) is small talk only
+			// alone, which Search sees before any of this
 			chatSymbols = append(chatSymbols, w)
 		}
 	}

@@ -4,30 +4,30 @@ package index
 
 // chatModel says whether a message is small talk.
 var chatModel = model{
-	bias: 3.19393,
+	bias: 3.00678,
 	weights: [nFeatures]float64{
-		1.11567,   // coverage
-		-2.45723,  // best coverage
-		0.566317,  // covered
-		-0.224926, // content
-		0.828779,  // unknown
-		-3.67067,  // units
-		-0.742565, // score
-		0.804684,  // margin
-		2.47207,   // chinese
-		-0.084288, // text coverage
-		-1.02569,  // aids coverage
-		-1.21319,  // kind asked
-		-3.32984,  // kind missing
-		6.07578,   // chat
-		3.76153,   // you
-		-1.14872,  // no content
-		-0.788729, // unknown words
-		-0.227214, // rarest covered
-		-0.346296, // missing known
-		-0.156963, // missing unknown
-		-0.705243, // raw coverage
-		-0.143339, // unknown names
+		1.30094,   // coverage
+		-2.14655,  // best coverage
+		0.615857,  // covered
+		-0.276317, // content
+		1.04697,   // unknown
+		-3.59613,  // units
+		-0.593863, // score
+		0.71244,   // margin
+		2.68099,   // chinese
+		-0.373709, // text coverage
+		-1.30179,  // aids coverage
+		-1.15735,  // kind asked
+		-3.3519,   // kind missing
+		6.2459,    // chat
+		3.8254,    // you
+		-0.999215, // no content
+		-0.816255, // unknown words
+		-0.277544, // rarest covered
+		-0.357798, // missing known
+		-0.161985, // missing unknown
+		-1.07508,  // raw coverage
+		-0.167591, // unknown names
 	},
 }
 
