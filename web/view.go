@@ -14,10 +14,11 @@ import (
 // What a page shows is built here, as plain values, by pure functions; the
 // templates only lay it out, and html/template escapes every string.
 
-// seg is a piece of text, marked when it matched the question.
+// seg is a piece of text, marked when it matched the question, or
+// emphasised.
 type seg struct {
-	Text string
-	Mark bool
+	Text     string
+	Mark, Em bool
 }
 
 // text is a passage's text in one language: its lang attribute and its
@@ -53,7 +54,7 @@ func marked(s string, spans []index.Span, convert func(string) string) []seg {
 	return out
 }
 
-// emphasis turns the bot's *emphasis* into marked pieces, so that its
+// emphasis turns the bot's *emphasis* into emphasised pieces, so that its
 // words read the same on the site without the asterisks.
 func emphasis(s string) []seg {
 	parts := strings.Split(s, "*")
@@ -63,7 +64,7 @@ func emphasis(s string) []seg {
 	var out []seg
 	for i, p := range parts {
 		if p != "" {
-			out = append(out, seg{Text: p, Mark: i%2 == 1})
+			out = append(out, seg{Text: p, Em: i%2 == 1})
 		}
 	}
 	return out

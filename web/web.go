@@ -15,7 +15,7 @@
 //
 // It does not serve /healthz, /readyz or /metrics: those stay with the
 // bot's server, and /metrics belongs on an address of its own that the
-// public never reaches (see README, "The web site").
+// public never reaches; here it is a page not found.
 package web
 
 import (

@@ -172,6 +172,7 @@ func TestAnswers(t *testing.T) {
 			[]string{`<html lang="en">`, "<mark>GPUs</mark>", `<p class="label">Original</p>`, `<p class="text second" lang="zh-Hant">`, "The host asked"}, nil},
 		{"chat", "hi", "en", []string{"👋 Hi!", "Topics of the interview"}, []string{`class="passage`, "<mark>"}},
 		{"chat zh-TW", "謝謝", "zh-TW", []string{"不客氣", "訪談主題"}, []string{`class="passage`}},
+		{"chat, emphasis without asterisks", "你是誰", "zh-TW", []string{"<em>研究員為什麼更在乎 GPU?</em>"}, []string{"*"}},
 		{"none", "What's the weather in Paris tomorrow?", "en", []string{"The interview doesn&#39;t cover that", `class="topics"`}, []string{`class="passage`}},
 	}
 	for _, tt := range tests {
@@ -533,4 +534,60 @@ func TestNew(t *testing.T) {
 			t.Errorf("no canonical link:\n%.600s", body)
 		}
 	})
+}
+
+func TestMarked(t *testing.T) {
+	text := "研究員在乎GPU和算力"
+	at := func(s string) index.Span {
+		i := strings.Index(text, s)
+		return index.Span{Start: i, End: i + len(s)}
+	}
+	tests := []struct {
+		name    string
+		spans   []index.Span
+		convert func(string) string
+		want    string
+	}{
+		{"none", nil, nil, "研究員在乎GPU和算力"},
+		{"two", []index.Span{at("研究員"), at("GPU")}, nil, "[研究員]在乎[GPU]和算力"},
+		{"at the end", []index.Span{at("算力")}, nil, "研究員在乎GPU和[算力]"},
+		{"overlapping and out of range are skipped", []index.Span{at("研究員"), at("研究"), {Start: 5, End: 999}, at("算力")}, nil, "[研究員]在乎GPU和[算力]"},
+		{"converted piece by piece", []index.Span{at("研究員")}, func(s string) string { return index.Simplified.Pick("", s) }, "[研究员]在乎GPU和算力"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			for _, s := range marked(text, tt.spans, tt.convert) {
+				if s.Mark {
+					b.WriteString("[" + s.Text + "]")
+				} else {
+					b.WriteString(s.Text)
+				}
+			}
+			if b.String() != tt.want {
+				t.Errorf("got %s, want %s", b.String(), tt.want)
+			}
+		})
+	}
+}
+
+func TestEmphasis(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"plain", "plain"},
+		{"ask *Why GPUs?*, or pick", "ask _Why GPUs?_, or pick"},
+		{"a * b", "a * b"}, // one asterisk is not markup
+		{"*all*", "_all_"},
+	} {
+		var b strings.Builder
+		for _, s := range emphasis(tt.in) {
+			if s.Em {
+				b.WriteString("_" + s.Text + "_")
+			} else {
+				b.WriteString(s.Text)
+			}
+		}
+		if b.String() != tt.want {
+			t.Errorf("emphasis(%q) = %q, want %q", tt.in, b.String(), tt.want)
+		}
+	}
 }
