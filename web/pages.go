@@ -147,20 +147,29 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.renderHome(w, r, v, readerOf(r, v, ""), http.StatusOK, nil)
+	s.renderHome(w, r, readerOf(r, v, ""), http.StatusOK, nil)
 }
 
-func (s *Site) renderHome(w http.ResponseWriter, r *http.Request, v url.Values, rd reader, status int, notice *message) {
-	p := s.newPage(r, rd, "", v)
-	p.Nav.Current = "home"
-	p.Canonical = s.canonical("/")
-	p.Form = &formView{Chosen: rd.chosen}
-	p.Notice = notice
-	p.Home = topics(s.article, rd, nil)
-	if r.URL.Path != "/" {
-		p.NoIndex = true
+func (s *Site) renderHome(w http.ResponseWriter, r *http.Request, rd reader, status int, notice *message) {
+	build := func() *page {
+		// Nothing of the address but its path and language: a blank
+		// question is no question.
+		p := s.newPage(r, rd, "", nil)
+		p.Nav.Current = "home"
+		p.Canonical = s.canonical("/")
+		p.Form = &formView{Chosen: rd.chosen}
+		p.Notice = notice
+		p.Home = topics(s.article, rd, nil)
+		if r.URL.Path != "/" {
+			p.NoIndex = true
+		}
+		return p
 	}
-	s.render(w, r, status, "home", p)
+	if notice != nil || status != http.StatusOK {
+		s.render(w, r, status, "home", build())
+		return
+	}
+	s.renderFixed(w, r, rd, "home", build)
 }
 
 // ask answers a question as a page. An empty question is the home page.
@@ -172,7 +181,7 @@ func (s *Site) ask(w http.ResponseWriter, r *http.Request) {
 	q := v.Get("q")
 	rd := readerOf(r, v, q)
 	if strings.TrimSpace(q) == "" {
-		s.renderHome(w, r, v, rd, http.StatusOK, nil)
+		s.renderHome(w, r, rd, http.StatusOK, nil)
 		return
 	}
 	t := textsFor(rd.lang)
@@ -185,7 +194,7 @@ func (s *Site) ask(w http.ResponseWriter, r *http.Request) {
 	res, err := s.searchFor(r.Context(), q, hitsPerAnswer)
 	switch {
 	case errors.Is(err, index.ErrEmpty):
-		s.renderHome(w, r, v, rd, http.StatusBadRequest, &message{t.EmptyTitle, t.Empty})
+		s.renderHome(w, r, rd, http.StatusBadRequest, &message{t.EmptyTitle, t.Empty})
 		s.record(r, "web-ask", rd, "invalid", http.StatusBadRequest, start, q)
 		return
 	case errors.Is(err, index.ErrTooLong):
@@ -355,6 +364,12 @@ func (s *Site) passage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, failure{status: http.StatusNotFound, rd: rd, title: t.NotFoundTitle, body: fmt.Sprintf(t.NoPassage, len(s.article.Passages))})
 		return
 	}
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	s.renderFixed(w, r, rd, "passage", func() *page { return s.passagePage(r, rd, v, n) })
+}
+
+// passagePage is passage n between its neighbours.
+func (s *Site) passagePage(r *http.Request, rd reader, v url.Values, n int) *page {
 	a := s.article
 	t := textsFor(rd.lang)
 	cur, _ := a.At(n)
@@ -388,8 +403,7 @@ func (s *Site) passage(w http.ResponseWriter, r *http.Request) {
 	p.Canonical = s.canonical("/p/" + strconv.Itoa(n))
 	p.Context = c
 	p.Nav.Current = "passage"
-	w.Header().Set("Cache-Control", "public, max-age=300")
-	s.render(w, r, http.StatusOK, "passage", p)
+	return p
 }
 
 // position reads a passage number as written in links: decimal, no sign,
@@ -417,13 +431,14 @@ func (s *Site) transcript(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rd := readerOf(r, v, "")
-	t := textsFor(rd.lang)
-	p := s.newPage(r, rd, t.TranscriptTitle, v)
-	p.Nav.Current = "transcript"
-	p.Canonical = s.canonical("/transcript")
-	p.Transcript = transcriptView(s.article, rd)
 	w.Header().Set("Cache-Control", "public, max-age=300")
-	s.render(w, r, http.StatusOK, "transcript", p)
+	s.renderFixed(w, r, rd, "transcript", func() *page {
+		p := s.newPage(r, rd, textsFor(rd.lang).TranscriptTitle, v)
+		p.Nav.Current = "transcript"
+		p.Canonical = s.canonical("/transcript")
+		p.Transcript = transcriptView(s.article, rd)
+		return p
+	})
 }
 
 func transcriptView(a *data.Article, rd reader) []sectionView {

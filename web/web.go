@@ -34,6 +34,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/interviewbot/interviewbot/bot"
@@ -128,6 +129,7 @@ type Site struct {
 	now       func() time.Time
 
 	pages  map[string]*template.Template
+	fixed  sync.Map         // fixedKey → []byte: pages rendered once
 	assets map[string]asset // by path
 	css    string           // the stylesheet's path, which names its content
 	icon   string
@@ -336,18 +338,57 @@ func (s *Site) static(w http.ResponseWriter, r *http.Request) {
 // anything is written, so a failure is a clean error page, never half a
 // page.
 func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
-	var b bytes.Buffer
-	t, ok := s.pages[name]
-	if !ok {
-		s.log.Error("web page failed", "path", r.URL.Path, "err", "no template "+name)
-		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
-		return
-	}
-	if err := t.ExecuteTemplate(&b, "layout", p); err != nil {
+	b, err := s.execute(name, p)
+	if err != nil {
 		s.log.Error("web page failed", "path", r.URL.Path, "err", err)
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 		return
 	}
+	writePage(w, status, b)
+}
+
+// fixedKey names a page that depends on nothing but its path and its
+// reader: the home page, a passage, the transcript.
+type fixedKey struct {
+	path   string
+	lang   index.Lang
+	chosen string
+}
+
+// renderFixed writes the page at r's path for rd, built and rendered by
+// build the first time only: later requests get the same bytes. Callers
+// pass only paths that exist, and a reader chooses at most its own
+// language, so there are at most six of each page: 546 pages, about 2 MB,
+// once every one has been asked for.
+func (s *Site) renderFixed(w http.ResponseWriter, r *http.Request, rd reader, name string, build func() *page) {
+	key := fixedKey{r.URL.Path, rd.lang, rd.chosen}
+	if b, ok := s.fixed.Load(key); ok {
+		writePage(w, http.StatusOK, b.([]byte))
+		return
+	}
+	b, err := s.execute(name, build())
+	if err != nil {
+		s.log.Error("web page failed", "path", r.URL.Path, "err", err)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	s.fixed.Store(key, b)
+	writePage(w, http.StatusOK, b)
+}
+
+func (s *Site) execute(name string, p *page) ([]byte, error) {
+	t, ok := s.pages[name]
+	if !ok {
+		return nil, fmt.Errorf("no template %s", name)
+	}
+	var b bytes.Buffer
+	if err := t.ExecuteTemplate(&b, "layout", p); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func writePage(w http.ResponseWriter, status int, b []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	// The language of a page may come from Accept-Language.
@@ -356,5 +397,5 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name s
 		h.Set("Cache-Control", "no-cache")
 	}
 	w.WriteHeader(status)
-	_, _ = w.Write(b.Bytes())
+	_, _ = w.Write(b)
 }

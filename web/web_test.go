@@ -591,3 +591,32 @@ func TestEmphasis(t *testing.T) {
 		}
 	}
 }
+
+// TestFixedPages: pages rendered once serve each reader their own
+// language and links, whatever was asked before.
+func TestFixedPages(t *testing.T) {
+	s := newSite(t, Config{})
+	first := get(s, "/p/5?lang=en").Body.String()
+	if again := get(s, "/p/5?lang=en&utm=x").Body.String(); again != first {
+		t.Error("the same page differs the second time")
+	}
+	for _, tt := range []struct{ target, accept, want, not string }{
+		{"/p/5", "zh-TW", `<html lang="zh-Hant">`, `href="/p/4?lang=`},
+		{"/p/5", "en", `<html lang="en">`, "?lang=en#p4"},
+		{"/p/5?lang=zh-CN", "en", `href="/p/4?lang=zh-CN#p4"`, `<html lang="en">`},
+		{"/ask?q=%20%01", "en", `href="/ask?lang=zh-TW"`, "%01"},
+		{"/ask", "en", `href="/ask?lang=zh-TW"`, "%01"},
+		{"/transcript?lang=zh-TW", "", `<html lang="zh-Hant">`, `<html lang="en">`},
+		{"/transcript", "", `<html lang="en">`, "?lang=zh-TW#p"},
+	} {
+		t.Run(tt.target+" "+tt.accept, func(t *testing.T) {
+			body := get(s, tt.target, "Accept-Language", tt.accept).Body.String()
+			if !strings.Contains(body, tt.want) {
+				t.Errorf("no %s", tt.want)
+			}
+			if strings.Contains(body, tt.not) {
+				t.Errorf("has %s", tt.not)
+			}
+		})
+	}
+}
