@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
+	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -33,6 +35,10 @@ type config struct {
 	LogLevel     string
 	LogQuestions bool
 	Register     bool
+	// PublicURL is where the public reaches the web site; TrustedProxies
+	// are the reverse proxies whose X-Forwarded-For names the client.
+	PublicURL      string
+	TrustedProxies []netip.Prefix
 }
 
 // option is one setting of a command: a flag, the environment variable it
@@ -175,7 +181,7 @@ func (c *config) options() []*option {
 		{name: "public-key", env: "DISCORD_PUBLIC_KEY", kind: "string", usage: "application public key, hex", apply: stringOpt(&c.PublicKey)},
 		{name: "shard-id", env: "SHARD_ID", def: "0", kind: "int", usage: "this process's shard", apply: intOpt(&c.ShardID)},
 		{name: "shard-count", env: "SHARD_COUNT", def: "1", kind: "int", usage: "number of shards", apply: intOpt(&c.ShardCount)},
-		{name: "addr", env: "HTTP_ADDR", def: ":8080", kind: "string", usage: "HTTP listen address for interactions, health and metrics", apply: addrOpt(&c.Addr)},
+		{name: "addr", env: "HTTP_ADDR", def: ":8080", kind: "string", usage: "HTTP listen address for interactions, health, metrics and the web site", apply: addrOpt(&c.Addr)},
 		{name: "log-format", env: "LOG_FORMAT", def: "text", kind: "string", usage: "log format: json or text", apply: func(v string) error {
 			if f := strings.ToLower(strings.TrimSpace(v)); f != "json" && f != "text" {
 				return errors.New("is not a log format: use json or text")
@@ -193,6 +199,51 @@ func (c *config) options() []*option {
 		}},
 		{name: "log-questions", env: "LOG_QUESTIONS", def: "false", usage: "log the text of questions", apply: boolOpt(&c.LogQuestions)},
 		{name: "register", env: "REGISTER_COMMANDS", def: "false", usage: "register the slash commands at start-up", apply: boolOpt(&c.Register)},
+		{name: "public-url", env: "PUBLIC_URL", kind: "string", usage: "the web site's address as the public reaches it, like https://bot.example.com", apply: publicURLOpt(&c.PublicURL)},
+		{name: "trusted-proxies", env: "TRUSTED_PROXIES", kind: "string", usage: "reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the client", apply: proxiesOpt(&c.TrustedProxies)},
+	}
+}
+
+// publicURLOpt takes an absolute http or https URL, or nothing; a
+// trailing slash is dropped, so that paths join it with one.
+func publicURLOpt(p *string) func(string) error {
+	return func(v string) error {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			*p = ""
+			return nil
+		}
+		u, err := url.Parse(v)
+		if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+			return errors.New("is not an absolute http or https URL without query, like https://bot.example.com")
+		}
+		*p = strings.TrimRight(u.String(), "/")
+		return nil
+	}
+}
+
+// proxiesOpt takes addresses and networks, comma-separated: 127.0.0.1,
+// 10.0.0.0/8, ::1.
+func proxiesOpt(p *[]netip.Prefix) func(string) error {
+	return func(v string) error {
+		var out []netip.Prefix
+		for f := range strings.SplitSeq(v, ",") {
+			f = strings.TrimSpace(f)
+			if f == "" {
+				continue
+			}
+			pre, err := netip.ParsePrefix(f)
+			if err != nil {
+				ip, ipErr := netip.ParseAddr(f)
+				if ipErr != nil {
+					return fmt.Errorf("has %s, which is neither an address nor a network: list them comma-separated, like 127.0.0.1,10.0.0.0/8", shown(f))
+				}
+				pre = netip.PrefixFrom(ip.Unmap(), ip.Unmap().BitLen())
+			}
+			out = append(out, pre.Masked())
+		}
+		*p = out
+		return nil
 	}
 }
 

@@ -31,12 +31,13 @@ const tokenHelp = `interviewbot needs a Discord bot token to connect to Discord.
 `
 
 // runGateway starts the bot over the Discord gateway, with /healthz,
-// /readyz and /metrics on the HTTP address, until ctx is cancelled.
+// /readyz and /metrics and the web site on the HTTP address, until ctx is
+// cancelled.
 func runGateway(ctx context.Context, args []string, env func(string) string, con *console, stdin io.Reader, stdout io.Writer) error {
 	c, err := parseConfig("run", "interviewbot [run] [flags]",
 		"Connects to Discord over the gateway and answers /ask, the other commands and\n"+
-			"mentions; serves /healthz, /readyz and /metrics on -addr.",
-		[]string{"token", "app-id", "guild-id", "api-url", "shard-id", "shard-count", "addr", "log-format", "log-level", "log-questions"},
+			"mentions; serves /healthz, /readyz and /metrics, and the web site at /, on -addr.",
+		[]string{"token", "app-id", "guild-id", "api-url", "shard-id", "shard-count", "addr", "log-format", "log-level", "log-questions", "public-url", "trusted-proxies"},
 		args, env, stdout)
 	if err != nil {
 		return err
@@ -98,11 +99,16 @@ func serveGateway(ctx context.Context, c config, log *slog.Logger) error {
 		Logger: log, MetricsHandler: metrics, Metrics: metrics, Ready: gw.Ready,
 		ShutdownTimeout: shutdownTimeout,
 	})
+	site, err := newSite(&c, k, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	httpCtx, stopHTTP := context.WithCancel(ctx)
 	defer stopHTTP()
 	served := make(chan error, 1)
-	go func() { served <- srv.Run(httpCtx, ln) }()
-	log.Info("http listening", "addr", ln.Addr().String())
+	go func() { served <- serveHTTP(httpCtx, ln, srv, site, log) }()
+	log.Info("http listening", "addr", ln.Addr().String(), "site", "/")
 
 	var errs []error
 	httpDone := false

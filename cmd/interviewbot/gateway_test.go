@@ -91,6 +91,8 @@ func TestRunGateway(t *testing.T) {
 				{"/readyz", "ready"},
 				{"/metrics", `interviewbot_questions_total{command="ask",locale="zh-TW",outcome="answered"} 1`},
 				{"/metrics", "interviewbot_gateway_reconnects_total 0"},
+				{"/", `action="/ask"`},
+				{"/p/1", `id="p1"`},
 			} {
 				if code, body := serveGet(t, base+c.path); code != 200 || !strings.Contains(body, c.want) {
 					t.Errorf("GET %s = %d, want 200 with %q:\n%.2000s", c.path, code, c.want, body)

@@ -24,14 +24,16 @@ import (
 const restTimeout = 20 * time.Second
 
 // runServe serves Discord interactions over HTTP: POST /interactions, with
-// /healthz, /readyz and /metrics, until ctx is cancelled. Any number of
-// these processes can run behind a load balancer: none keeps state.
+// /healthz, /readyz and /metrics and the web site, until ctx is cancelled.
+// Any number of these processes can run behind a load balancer: none keeps
+// state.
 func runServe(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
 	c, err := parseConfig("serve", "interviewbot serve [flags]",
 		"Serves Discord interactions over HTTP at POST /interactions (set it as the\n"+
 			"Interactions Endpoint URL in the Developer Portal, behind HTTPS), with\n"+
-			"/healthz, /readyz and /metrics, on -addr. Needs DISCORD_PUBLIC_KEY.",
-		[]string{"public-key", "token", "app-id", "guild-id", "api-url", "register", "addr", "log-format", "log-level", "log-questions"},
+			"/healthz, /readyz and /metrics, and the web site at /, on -addr. Needs\n"+
+			"DISCORD_PUBLIC_KEY.",
+		[]string{"public-key", "token", "app-id", "guild-id", "api-url", "register", "addr", "log-format", "log-level", "log-questions", "public-url", "trusted-proxies"},
 		args, env, stdout)
 	if err != nil {
 		return err
@@ -76,9 +78,14 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 		Bot: b, PublicKey: key, Editor: session, Logger: log,
 		MetricsHandler: metrics, Metrics: metrics, ShutdownTimeout: shutdownTimeout,
 	})
+	site, err := newSite(c, k, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	// The address as bound, which says the port when -addr asked for :0.
-	log.Info("http listening", "addr", ln.Addr().String(), "interactions", "/interactions")
-	return srv.Run(ctx, ln)
+	log.Info("http listening", "addr", ln.Addr().String(), "interactions", "/interactions", "site", "/")
+	return serveHTTP(ctx, ln, srv, site, log)
 }
 
 // publicKey decodes DISCORD_PUBLIC_KEY, which verifies that interactions

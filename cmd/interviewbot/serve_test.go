@@ -215,6 +215,10 @@ func TestServeConfig(t *testing.T) {
 		{"stray argument", map[string]string{"DISCORD_PUBLIC_KEY": key}, []string{"now"}, "unexpected"},
 		{"unknown flag", map[string]string{"DISCORD_PUBLIC_KEY": key}, []string{"-port", "80"}, "port"},
 		{"address without a port", map[string]string{"DISCORD_PUBLIC_KEY": key}, []string{"-addr", "8080"}, `-addr "8080"`},
+		{"public URL without a scheme", map[string]string{"DISCORD_PUBLIC_KEY": key, "PUBLIC_URL": "bot.example.com"}, nil, `PUBLIC_URL "bot.example.com" is not an absolute http or https URL`},
+		{"public URL of another scheme", map[string]string{"DISCORD_PUBLIC_KEY": key}, []string{"-public-url", "ftp://bot.example.com"}, "-public-url"},
+		{"public URL with a query", map[string]string{"DISCORD_PUBLIC_KEY": key, "PUBLIC_URL": "https://bot.example.com/?x=1"}, nil, "without query"},
+		{"trusted proxy that is no address", map[string]string{"DISCORD_PUBLIC_KEY": key, "TRUSTED_PROXIES": "127.0.0.1, localhost"}, nil, `"localhost", which is neither an address nor a network`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
