@@ -54,6 +54,11 @@ type GatewayConfig struct {
 	SlowAfter time.Duration
 	Logger    *slog.Logger
 	Metrics   GatewayMetrics // optional
+	// Sleep waits for d, or until ctx is done, and says which; nil waits
+	// on a timer. Every deliberate wait of the Gateway goes through it
+	// (rate limits, retries, reconnect backoff, identify pacing), so that
+	// a test can see each wait and end it at once.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Reconnect backoff after a failed attempt; the first attempt is immediate,
@@ -104,6 +109,8 @@ type Gateway struct {
 	register  bool
 	slowAfter time.Duration
 	http      *http.Transport // owned, so Close can release its idle connections
+	rest      *restTransport  // every REST request goes through it
+	sleep     func(context.Context, time.Duration) error
 
 	// ctx lives until Close begins: the reconnect loop and command
 	// registration stop with it. Replies do not: they outlive it.
@@ -160,6 +167,10 @@ func NewGateway(b *Bot, cfg GatewayConfig) (*Gateway, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)
 	}
+	sleep := cfg.Sleep
+	if sleep == nil {
+		sleep = sleepCtx
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -173,13 +184,17 @@ func NewGateway(b *Bot, cfg GatewayConfig) (*Gateway, error) {
 	g := &Gateway{
 		bot: b, s: s, log: log, metrics: cfg.Metrics, guildID: cfg.GuildID,
 		shard: [2]int{cfg.ShardID, cfg.ShardCount}, register: !cfg.SkipRegister,
-		slowAfter: cfg.SlowAfter, http: base,
+		slowAfter: cfg.SlowAfter, http: base, rest: newRESTTransport(rt, sleep), sleep: sleep,
 		ctx: ctx, cancel: cancel, kick: make(chan struct{}, 1),
 		conns: map[*trackedConn]struct{}{}, closed: make(chan struct{}), failed: make(chan struct{}),
 		appID: cfg.AppID, work: context.Background(),
 	}
 
-	s.Client = &http.Client{Transport: rt, Timeout: restTimeout}
+	s.Client = &http.Client{Transport: g.rest, Timeout: restTimeout}
+	// The transport handles rate limits and retries (see restTransport):
+	// discordgo's own sleep uninterruptibly, or retry at once.
+	s.ShouldRetryOnRateLimit = false
+	s.MaxRestRetries = 0
 	s.Dialer = &websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: 30 * time.Second, NetDialContext: g.dial}
 	s.Identify.Intents = GatewayIntents
 	s.ShardID, s.ShardCount = cfg.ShardID, cfg.ShardCount
@@ -476,9 +491,10 @@ func (g *Gateway) onInteraction(s *discordgo.Session, ic *discordgo.InteractionC
 	if !ok {
 		return
 	}
+	arrived := time.Now()
 	go func() {
 		defer g.inflight.Done()
-		r := sessionResponder{s: s, i: ic.Interaction}
+		r := sessionResponder{g: g, s: s, i: ic.Interaction, arrived: arrived}
 		if err := g.bot.Serve(ctx, ic.Interaction, r, g.slowAfter); err != nil {
 			g.log.Error("reply to interaction", "interaction", ic.ID, "err", err)
 		}
@@ -514,22 +530,29 @@ func (g *Gateway) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 
 // sessionResponder answers one interaction through the REST API.
 type sessionResponder struct {
-	s *discordgo.Session
-	i *discordgo.Interaction
+	g       *Gateway
+	s       *discordgo.Session
+	i       *discordgo.Interaction
+	arrived time.Time
 }
 
+// Respond sends the first response, which Discord takes only within three
+// seconds of the interaction's arrival: no retry is tried past that.
 func (r sessionResponder) Respond(ctx context.Context, resp *discordgo.InteractionResponse) error {
+	ctx, cancel := context.WithDeadline(ctx, r.arrived.Add(interactionWindow))
+	defer cancel()
+	opts := retrying(ctx, respondPolicy(r.g.log))
 	if emptyAutocomplete(resp) {
 		endpoint := discordgo.EndpointInteractionResponse(r.i.ID, r.i.Token)
-		_, err := r.s.RequestWithBucketID(http.MethodPost, endpoint, json.RawMessage(noChoices), endpoint, discordgo.WithContext(ctx))
+		_, err := r.s.RequestWithBucketID(http.MethodPost, endpoint, json.RawMessage(noChoices), endpoint, opts...)
 		return err
 	}
-	return r.s.InteractionRespond(r.i, resp, discordgo.WithContext(ctx))
+	return r.s.InteractionRespond(r.i, resp, opts...)
 }
 
+// EditOriginal delivers a deferred answer; Close ends its waits.
 func (r sessionResponder) EditOriginal(ctx context.Context, edit *discordgo.WebhookEdit) error {
-	_, err := r.s.InteractionResponseEdit(r.i, edit, discordgo.WithContext(ctx))
-	return err
+	return editOriginal(ctx, r.s, r.i, edit, r.g.ctx, nil, r.g.log)
 }
 
 // dial opens the gateway's TCP connections and keeps track of them.

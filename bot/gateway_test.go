@@ -71,6 +71,7 @@ type gwSetup struct {
 	shardID    int
 	shardCount int
 	noOpen     bool
+	sleep      func(context.Context, time.Duration) error
 }
 
 // gwEnv is a Gateway connected to a fake Discord.
@@ -139,7 +140,7 @@ func startGateway(t *testing.T, c gwSetup) *gwEnv {
 	gw, err := bot.NewGateway(b, bot.GatewayConfig{
 		Token: srv.Options().Token, AppID: c.appID, GuildID: guild, APIURL: srv.APIURL(),
 		ShardID: c.shardID, ShardCount: c.shardCount, SlowAfter: c.slowAfter,
-		Logger: log, Metrics: m,
+		Logger: log, Metrics: m, Sleep: c.sleep,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -1134,6 +1135,26 @@ func TestGatewayShutdown(t *testing.T) {
 			}
 			e.close()
 		}},
+		{"answers waiting out 429s when Close begins", func(t *testing.T) {
+			e := startGateway(t, gwSetup{
+				search:    func(s bot.Searcher) bot.Searcher { return gwSlowSearcher{Searcher: s, delay: 100 * time.Millisecond} },
+				slowAfter: 20 * time.Millisecond,
+			})
+			// A first response asked to wait a minute gives up at once; a
+			// deferred answer's edit asked to wait 25 s waits, until Close.
+			e.srv.RateLimitOnce("POST", "/interactions/{id}/first-response-429/callback", time.Minute)
+			e.srv.RateLimitOnce("PATCH", "/webhooks/{app}/edit-429/messages/@original", 25*time.Second)
+			first := e.askAs("first-response-429", "compute")
+			deferred := e.askAs("edit-429", "compute")
+			e.waitLogged(t, "reply to interaction", first.ID, "rate limit")
+			if _, err := e.srv.WaitRequest(ctxFor(t), discordtest.Match("PATCH", "/webhooks/{app}/edit-429/messages/@original")); err != nil {
+				t.Fatal(err)
+			}
+			closeQuickly(t, e)
+			if line := e.waitLogged(t, "reply to interaction", deferred.ID); !strings.Contains(line, "shutting down") {
+				t.Errorf("logged %q, want the edit given up for the shutdown", line)
+			}
+		}},
 		{"Discord gone, reconnect failing", func(t *testing.T) {
 			e := startGateway(t, gwSetup{})
 			if err := e.srv.WaitSettled(ctxFor(t)); err != nil {
@@ -1159,6 +1180,21 @@ func TestGatewayShutdown(t *testing.T) {
 			t.Run("run", tt.run) // its cleanups close the gateway and the fake
 			goroutines(t, base)
 		})
+	}
+}
+
+// closeQuickly closes the gateway and fails if that takes longer than
+// discordgo's own second and a bit.
+func closeQuickly(t *testing.T, e *gwEnv) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), gwWait)
+	defer cancel()
+	start := time.Now()
+	if err := e.gw.Close(ctx); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("Close took %v", took)
 	}
 }
 
