@@ -552,7 +552,7 @@ func (r sessionResponder) Respond(ctx context.Context, resp *discordgo.Interacti
 
 // EditOriginal delivers a deferred answer; Close ends its waits.
 func (r sessionResponder) EditOriginal(ctx context.Context, edit *discordgo.WebhookEdit) error {
-	return editOriginal(ctx, r.s, r.i, edit, r.g.ctx, nil, r.g.log)
+	return editOriginal(ctx, r.s, r.i, r.arrived, edit, r.g.ctx, nil, r.g.log)
 }
 
 // dial opens the gateway's TCP connections and keeps track of them.

@@ -110,6 +110,10 @@ type Server struct {
 	// answering tracks the goroutines answering interactions, which may
 	// outlive their request when the answer is deferred.
 	answering sync.WaitGroup
+	// shutdown is done once Run begins shutting down: a deferred answer
+	// waiting to retry its edit gives up then rather than hold Run.
+	shutdown      context.Context
+	beginShutdown context.CancelFunc
 }
 
 // NewServer returns the server.
@@ -147,6 +151,7 @@ func NewServer(cfg ServerConfig) *Server {
 		inFlight = DefaultMaxInFlight
 	}
 	s.slots = make(chan struct{}, inFlight)
+	s.shutdown, s.beginShutdown = context.WithCancel(context.Background())
 	mux := http.NewServeMux()
 	addRoutes(mux, s)
 	s.handler = s.instrument(mux)
@@ -185,6 +190,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("serve http: %w", err)
 	case <-ctx.Done():
 	}
+	s.beginShutdown()
 	s.log.Info("http shutting down", "grace", s.grace)
 	stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.grace)
 	defer cancel()
@@ -415,7 +421,9 @@ func checkOptions(opts []*discordgo.ApplicationCommandInteractionDataOption) err
 func (s *Server) answer(w http.ResponseWriter, r *http.Request, i *discordgo.Interaction, release func()) error {
 	first := make(chan *discordgo.InteractionResponse, 1)
 	served := make(chan struct{})
-	rs := &httpResponder{first: first, editor: s.editor, i: i}
+	// An answer waiting to retry its edit gives its slot back early.
+	release = sync.OnceFunc(release)
+	rs := &httpResponder{first: first, editor: s.editor, i: i, arrived: time.Now(), release: release, stop: s.shutdown, log: s.log}
 	s.answering.Add(1)
 	go func() {
 		defer s.answering.Done()
@@ -454,9 +462,13 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, i *discordgo.Int
 // first, read by the request's goroutine) and edits the original response
 // through Discord's REST API.
 type httpResponder struct {
-	first  chan<- *discordgo.InteractionResponse
-	editor ResponseEditor
-	i      *discordgo.Interaction
+	first   chan<- *discordgo.InteractionResponse
+	editor  ResponseEditor
+	i       *discordgo.Interaction
+	arrived time.Time
+	release func() // gives the in-flight slot back; idempotent
+	stop    context.Context
+	log     *slog.Logger
 }
 
 func (rs *httpResponder) Respond(_ context.Context, resp *discordgo.InteractionResponse) error {
@@ -468,16 +480,14 @@ func (rs *httpResponder) Respond(_ context.Context, resp *discordgo.InteractionR
 	}
 }
 
+// EditOriginal delivers a deferred answer, waiting out rate limits and
+// retrying server errors (see editOriginal). It gives the in-flight slot
+// back before it waits, and a shutdown ends its waits.
 func (rs *httpResponder) EditOriginal(ctx context.Context, edit *discordgo.WebhookEdit) error {
 	if rs.editor == nil {
 		return errors.New("no way to deliver a deferred answer: no ResponseEditor configured")
 	}
-	ctx, cancel := context.WithTimeout(ctx, editTimeout)
-	defer cancel()
-	if _, err := rs.editor.InteractionResponseEdit(rs.i, edit, discordgo.WithContext(ctx)); err != nil {
-		return fmt.Errorf("edit original response: %w", err)
-	}
-	return nil
+	return editOriginal(ctx, rs.editor, rs.i, rs.arrived, edit, rs.stop, rs.release, rs.log)
 }
 
 // health is GET /healthz: the process is alive and serving.

@@ -381,14 +381,14 @@ func respondPolicy(log *slog.Logger) *retryPolicy {
 }
 
 // editOriginal delivers a deferred answer by editing the original response
-// through the interaction's webhook. The edit is safe to repeat, so server
-// errors are retried; a few times, within editTimeout and never past the
-// token's life. A shutdown (stop) ends its waits; beforeWait runs before
-// the first.
-func editOriginal(ctx context.Context, ed ResponseEditor, i *discordgo.Interaction, edit *discordgo.WebhookEdit, stop context.Context, beforeWait func(), log *slog.Logger) error {
+// through the webhook of i, which arrived at arrived. The edit is safe to
+// repeat, so server errors are retried; a few times, within editTimeout and
+// never past the token's life. A shutdown (stop) ends its waits; beforeWait
+// runs before the first.
+func editOriginal(ctx context.Context, ed ResponseEditor, i *discordgo.Interaction, arrived time.Time, edit *discordgo.WebhookEdit, stop context.Context, beforeWait func(), log *slog.Logger) error {
 	deadline := time.Now().Add(editTimeout)
-	if born, err := discordgo.SnowflakeTimestamp(i.ID); err == nil && born.Add(webhookLife).Before(deadline) {
-		deadline = born.Add(webhookLife)
+	if end := arrived.Add(webhookLife); end.Before(deadline) {
+		deadline = end
 	}
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
