@@ -72,6 +72,17 @@ const (
 // request that hangs.
 const restTimeout = 15 * time.Second
 
+// Registering the commands waits out rate limits for up to registerTimeout
+// and tries registerAttempts times: without them, no command works.
+const (
+	registerTimeout  = 10 * time.Minute
+	registerAttempts = 5
+)
+
+// minRateLimitWait is the least wait after a 429 on GET /gateway, whatever
+// it says: a reconnect loop must not spin.
+const minRateLimitWait = 250 * time.Millisecond
+
 // handshakeTimeout bounds connecting: dialling, HELLO, and READY or
 // RESUMED. discordgo reads HELLO and READY without a deadline, so a server
 // that accepts the connection and says nothing would hang it for good.
@@ -241,10 +252,28 @@ func (g *Gateway) Open(ctx context.Context) error {
 	return nil
 }
 
-// open opens the session within handshakeTimeout, or until ctx is done.
+// open opens the session. A 429 on GET /gateway, which discordgo asks for
+// inside Open while it holds the session's lock, comes back from the
+// transport at once (no retry policy) and is waited out here, where ctx
+// and Close end the wait.
+func (g *Gateway) open(ctx context.Context) error {
+	for {
+		err := g.openOnce(ctx)
+		wait, limited := retryAfter(err)
+		if !limited {
+			return err
+		}
+		g.log.Warn("gateway discovery rate limited; waiting", "retry_in", wait.Round(time.Millisecond))
+		if err := g.wait(ctx, max(wait, minRateLimitWait)); err != nil {
+			return fmt.Errorf("waiting out a rate limit on GET /gateway: %w", err)
+		}
+	}
+}
+
+// openOnce opens the session within handshakeTimeout, or until ctx is done.
 // discordgo's Open takes no context: dropping the connection is how to
 // abandon it.
-func (g *Gateway) open(ctx context.Context) error {
+func (g *Gateway) openOnce(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, handshakeTimeout)
 	defer cancel()
 	stop := context.AfterFunc(ctx, g.dropConns)
@@ -254,6 +283,14 @@ func (g *Gateway) open(ctx context.Context) error {
 		return fmt.Errorf("handshake abandoned: %w", ctx.Err())
 	}
 	return err
+}
+
+// wait waits for d, or until ctx is done or Close begins.
+func (g *Gateway) wait(ctx context.Context, d time.Duration) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(g.ctx, cancel)()
+	return g.sleep(ctx, d)
 }
 
 // Ready reports whether the gateway is connected and its session is
@@ -447,12 +484,8 @@ func (g *Gateway) reconnect() error {
 		}
 		d := wait/2 + rand.N(wait/2+1) // jitter: replicas do not retry in step
 		g.log.Warn("gateway reconnect failed", "attempt", attempt, "retry_in", d.Round(time.Millisecond), "err", redact(err))
-		t := time.NewTimer(d)
-		select {
-		case <-g.ctx.Done():
-			t.Stop()
+		if g.wait(g.ctx, d) != nil {
 			return nil
-		case <-t.C:
 		}
 		wait = min(2*wait, maxBackoff)
 	}
@@ -476,7 +509,12 @@ func (g *Gateway) registerCommands(appID string) {
 	if g.guildID != "" {
 		scope = "guild " + g.guildID
 	}
-	cmds, err := g.s.ApplicationCommandBulkOverwrite(appID, g.guildID, g.bot.Commands(), discordgo.WithContext(g.ctx))
+	// Overwriting is safe to repeat: server errors are retried too. Rate
+	// limits are waited out, global ones included, until Close.
+	ctx, cancel := context.WithTimeout(g.ctx, registerTimeout)
+	defer cancel()
+	p := &retryPolicy{attempts: registerAttempts, serverErrors: true, backoff: time.Second, log: g.log}
+	cmds, err := g.s.ApplicationCommandBulkOverwrite(appID, g.guildID, g.bot.Commands(), retrying(ctx, p)...)
 	if err != nil {
 		// Left unregistered, the next READY tries again.
 		g.log.Error("register commands", "scope", scope, "err", redact(err))
@@ -522,7 +560,11 @@ func (g *Gateway) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		if send == nil {
 			return
 		}
-		if _, err := s.ChannelMessageSendComplex(m.ChannelID, send, discordgo.WithContext(ctx)); err != nil {
+		// Rate limits are waited out, within the minute and until Close; a
+		// message is not safe to send twice, so server errors are not
+		// retried.
+		p := &retryPolicy{attempts: 3, stop: g.ctx, log: g.log}
+		if _, err := s.ChannelMessageSendComplex(m.ChannelID, send, retrying(ctx, p)...); err != nil {
 			g.log.Error("reply to mention", "channel", m.ChannelID, "message", m.ID, "err", redact(err))
 		}
 	}()

@@ -273,3 +273,134 @@ func TestGatewayEditFailures(t *testing.T) {
 		})
 	}
 }
+
+// TestGatewayGlobalRateLimit: after a global 429 nothing but interaction
+// callbacks and webhooks, which Discord exempts, is sent until the limit
+// has passed; what waits is sent then.
+func TestGatewayGlobalRateLimit(t *testing.T) {
+	t.Parallel()
+	e := startGateway(t, gwSetup{noOpen: true})
+	const limit = time.Second
+	commands := "/applications/{app}/guilds/" + gwGuild + "/commands"
+	e.srv.RateLimitGlobalOnce("PUT", commands, limit)
+	if err := e.gw.Open(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
+	first, err := e.srv.WaitRequest(ctxFor(t), discordtest.Match("PUT", commands))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// During the limit: an interaction is answered at once; a mention's
+	// reply waits.
+	in := e.ask("en-US", "compute")
+	self := e.gw.BotUserID()
+	e.srv.DispatchMessageCreate(&discordgo.Message{
+		ChannelID: gwChannel, GuildID: gwGuild, Content: "<@" + self + "> compute?",
+		Mentions: []*discordgo.User{{ID: self, Bot: true}},
+	})
+	if r := e.reply(t, in); len(r.Data.Embeds) == 0 {
+		t.Errorf("not answered during the global limit: %+v", r.Data)
+	}
+	e.waitMessage(t, gwChannel)
+	if _, err := e.srv.WaitRequest(ctxFor(t), func(r discordtest.Request) bool {
+		return r.Method == "PUT" && r.Status == http.StatusOK
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range e.srv.Requests() {
+		if r.Status == http.StatusTooManyRequests && r.Time.After(first.Time) {
+			t.Errorf("%s %s sent during the global limit", r.Method, r.Path)
+		}
+		if strings.HasPrefix(r.Path, "/channels/") && r.Time.Before(first.Time.Add(limit)) {
+			t.Errorf("%s %s sent %v into a %v global limit", r.Method, r.Path, r.Time.Sub(first.Time), limit)
+		}
+	}
+}
+
+// TestGatewayGatewayDiscoveryRateLimited: a 429 on GET /gateway, which
+// discordgo sleeps out inside Open holding the session's lock, is waited
+// out by the Gateway, when it connects and when it reconnects.
+func TestGatewayGatewayDiscoveryRateLimited(t *testing.T) {
+	t.Parallel()
+	t.Run("connect", func(t *testing.T) {
+		t.Parallel()
+		c := &clock{}
+		e := startGateway(t, gwSetup{noOpen: true, sleep: c.sleep})
+		e.srv.RateLimitOnce("GET", "/gateway", time.Minute)
+		if err := e.gw.Open(ctxFor(t)); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(c.slept(), time.Minute) {
+			t.Errorf("waits %v, want the minute the 429 asked for", c.slept())
+		}
+		if r := e.reply(t, e.ask("en-US", "compute")); len(r.Data.Embeds) == 0 {
+			t.Errorf("not answered: %+v", r.Data)
+		}
+	})
+	t.Run("reconnect", func(t *testing.T) {
+		t.Parallel()
+		c := &clock{}
+		e := startGateway(t, gwSetup{sleep: c.sleep})
+		ctx := ctxFor(t)
+		if err := e.srv.WaitSettled(ctx); err != nil {
+			t.Fatal(err)
+		}
+		// discordgo asks GET /gateway again only after a failed dial.
+		e.srv.RefuseConnections(1)
+		e.srv.RateLimitOnce("GET", "/gateway", 30*time.Second)
+		if err := e.srv.DropConnection(); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.srv.WaitResumed(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(c.slept(), 30*time.Second) {
+			t.Errorf("waits %v, want the 30s the 429 asked for", c.slept())
+		}
+		if r := e.reply(t, e.ask("en-US", "compute")); len(r.Data.Embeds) == 0 {
+			t.Errorf("not answered: %+v", r.Data)
+		}
+	})
+	t.Run("Open's context ends the wait", func(t *testing.T) {
+		t.Parallel()
+		e := startGateway(t, gwSetup{noOpen: true})
+		e.srv.RateLimitOnce("GET", "/gateway", time.Minute)
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		if err := e.gw.Open(ctx); err == nil {
+			t.Error("Open succeeded")
+		}
+		if took := time.Since(start); took > 2*time.Second {
+			t.Errorf("Open took %v", took)
+		}
+	})
+	t.Run("Close ends the wait", func(t *testing.T) {
+		t.Parallel()
+		e := startGateway(t, gwSetup{})
+		ctx := ctxFor(t)
+		if err := e.srv.WaitSettled(ctx); err != nil {
+			t.Fatal(err)
+		}
+		e.srv.RefuseConnections(1)
+		e.srv.RateLimitOnce("GET", "/gateway", time.Minute)
+		if err := e.srv.DropConnection(); err != nil {
+			t.Fatal(err)
+		}
+		e.waitLogged(t, "gateway discovery rate limited")
+		closeQuickly(t, e)
+	})
+}
+
+// TestGatewayCloseDuringGlobalRateLimit: registration waiting out a
+// minute-long global rate limit does not hold Close.
+func TestGatewayCloseDuringGlobalRateLimit(t *testing.T) {
+	t.Parallel()
+	e := startGateway(t, gwSetup{noOpen: true})
+	e.srv.RateLimitGlobalOnce("PUT", "/applications/{app}/guilds/"+gwGuild+"/commands", time.Minute)
+	if err := e.gw.Open(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
+	e.waitLogged(t, "retrying", "PUT")
+	closeQuickly(t, e)
+}
