@@ -60,23 +60,65 @@ func (e *gwEnv) waitLogged(t testing.TB, parts ...string) string {
 }
 
 // clock stands in for the Gateway's timer: it records every wait and ends
-// it at once, so that backoffs of seconds take no time.
+// it at once, so that backoffs of seconds take no time. Once hold is set,
+// a wait is announced on held and lasts until released or its context
+// ends: the test sees each wait begin and chooses when it is over.
 type clock struct {
+	held    chan time.Duration
+	release chan struct{}
+
 	mu    sync.Mutex
 	waits []time.Duration
+	hold  bool
+}
+
+func newClock(hold bool) *clock {
+	return &clock{held: make(chan time.Duration), release: make(chan struct{}), hold: hold}
 }
 
 func (c *clock) sleep(ctx context.Context, d time.Duration) error {
 	c.mu.Lock()
 	c.waits = append(c.waits, d)
+	hold := c.hold
 	c.mu.Unlock()
-	return ctx.Err()
+	if !hold {
+		return ctx.Err()
+	}
+	select {
+	case c.held <- d:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-c.release:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (c *clock) holdWaits() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.hold = true
 }
 
 func (c *clock) slept() []time.Duration {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return slices.Clone(c.waits)
+}
+
+// next waits for the next held wait to begin.
+func (c *clock) next(t testing.TB) time.Duration {
+	t.Helper()
+	select {
+	case d := <-c.held:
+		return d
+	case <-time.After(gwWait):
+		t.Fatal("timed out waiting for the gateway to wait")
+		return 0
+	}
 }
 
 // askAs is /ask with a token of its own, so that a fault can be aimed at
@@ -238,7 +280,7 @@ func TestGatewayEditFailures(t *testing.T) {
 				}
 			}},
 	}
-	c := &clock{}
+	c := newClock(false)
 	e := startGateway(t, gwSetup{
 		search:    func(s bot.Searcher) bot.Searcher { return gwSlowSearcher{Searcher: s, delay: 100 * time.Millisecond} },
 		slowAfter: 20 * time.Millisecond,
@@ -324,7 +366,7 @@ func TestGatewayGatewayDiscoveryRateLimited(t *testing.T) {
 	t.Parallel()
 	t.Run("connect", func(t *testing.T) {
 		t.Parallel()
-		c := &clock{}
+		c := newClock(false)
 		e := startGateway(t, gwSetup{noOpen: true, sleep: c.sleep})
 		e.srv.RateLimitOnce("GET", "/gateway", time.Minute)
 		if err := e.gw.Open(ctxFor(t)); err != nil {
@@ -337,9 +379,9 @@ func TestGatewayGatewayDiscoveryRateLimited(t *testing.T) {
 			t.Errorf("not answered: %+v", r.Data)
 		}
 	})
-	t.Run("reconnect", func(t *testing.T) {
+	t.Run("reconnect, then Close during the wait", func(t *testing.T) {
 		t.Parallel()
-		c := &clock{}
+		c := newClock(false)
 		e := startGateway(t, gwSetup{sleep: c.sleep})
 		ctx := ctxFor(t)
 		if err := e.srv.WaitSettled(ctx); err != nil {
@@ -360,6 +402,23 @@ func TestGatewayGatewayDiscoveryRateLimited(t *testing.T) {
 		if r := e.reply(t, e.ask("en-US", "compute")); len(r.Data.Embeds) == 0 {
 			t.Errorf("not answered: %+v", r.Data)
 		}
+
+		// Again, and Close while the Gateway waits out the 429.
+		if err := e.srv.WaitSettled(ctx); err != nil {
+			t.Fatal(err)
+		}
+		c.holdWaits()
+		e.srv.RefuseConnections(1)
+		e.srv.RateLimitOnce("GET", "/gateway", time.Minute)
+		if err := e.srv.DropConnection(); err != nil {
+			t.Fatal(err)
+		}
+		c.next(t) // the backoff after the refused dial
+		c.release <- struct{}{}
+		if d := c.next(t); d != time.Minute {
+			t.Errorf("waiting %v, want the 429's minute", d)
+		}
+		closeQuickly(t, e)
 	})
 	t.Run("Open's context ends the wait", func(t *testing.T) {
 		t.Parallel()
@@ -375,32 +434,4 @@ func TestGatewayGatewayDiscoveryRateLimited(t *testing.T) {
 			t.Errorf("Open took %v", took)
 		}
 	})
-	t.Run("Close ends the wait", func(t *testing.T) {
-		t.Parallel()
-		e := startGateway(t, gwSetup{})
-		ctx := ctxFor(t)
-		if err := e.srv.WaitSettled(ctx); err != nil {
-			t.Fatal(err)
-		}
-		e.srv.RefuseConnections(1)
-		e.srv.RateLimitOnce("GET", "/gateway", time.Minute)
-		if err := e.srv.DropConnection(); err != nil {
-			t.Fatal(err)
-		}
-		e.waitLogged(t, "gateway discovery rate limited")
-		closeQuickly(t, e)
-	})
-}
-
-// TestGatewayCloseDuringGlobalRateLimit: registration waiting out a
-// minute-long global rate limit does not hold Close.
-func TestGatewayCloseDuringGlobalRateLimit(t *testing.T) {
-	t.Parallel()
-	e := startGateway(t, gwSetup{noOpen: true})
-	e.srv.RateLimitGlobalOnce("PUT", "/applications/{app}/guilds/"+gwGuild+"/commands", time.Minute)
-	if err := e.gw.Open(ctxFor(t)); err != nil {
-		t.Fatal(err)
-	}
-	e.waitLogged(t, "retrying", "PUT")
-	closeQuickly(t, e)
 }

@@ -1135,34 +1135,40 @@ func TestGatewayShutdown(t *testing.T) {
 			}
 			e.close()
 		}},
-		{"answers waiting out 429s when Close begins", func(t *testing.T) {
+		{"waiting out rate limits when Close begins", func(t *testing.T) {
 			e := startGateway(t, gwSetup{
 				search:    func(s bot.Searcher) bot.Searcher { return gwSlowSearcher{Searcher: s, delay: 100 * time.Millisecond} },
 				slowAfter: 20 * time.Millisecond,
+				noOpen:    true,
 			})
-			// A first response asked to wait a minute gives up at once; a
-			// deferred answer's edit asked to wait 25 s waits, until Close.
+			// Registration waits out a minute-long global limit, which
+			// interactions escape. A first response asked to wait a minute
+			// gives up at once; a deferred answer's edit asked to wait 25 s
+			// waits. Close ends both waits.
+			e.srv.RateLimitGlobalOnce("PUT", "/applications/{app}/guilds/"+gwGuild+"/commands", time.Minute)
 			e.srv.RateLimitOnce("POST", "/interactions/{id}/first-response-429/callback", time.Minute)
 			e.srv.RateLimitOnce("PATCH", "/webhooks/{app}/edit-429/messages/@original", 25*time.Second)
+			if err := e.gw.Open(ctxFor(t)); err != nil {
+				t.Fatal(err)
+			}
 			first := e.askAs("first-response-429", "compute")
 			deferred := e.askAs("edit-429", "compute")
 			e.waitLogged(t, "reply to interaction", first.ID, "rate limit")
-			if _, err := e.srv.WaitRequest(ctxFor(t), discordtest.Match("PATCH", "/webhooks/{app}/edit-429/messages/@original")); err != nil {
-				t.Fatal(err)
-			}
+			e.waitLogged(t, "retrying", "PUT")
+			e.waitLogged(t, "retrying", "PATCH")
 			closeQuickly(t, e)
 			if line := e.waitLogged(t, "reply to interaction", deferred.ID); !strings.Contains(line, "shutting down") {
 				t.Errorf("logged %q, want the edit given up for the shutdown", line)
 			}
 		}},
 		{"Discord gone, reconnect failing", func(t *testing.T) {
-			e := startGateway(t, gwSetup{})
+			c := newClock(true)
+			e := startGateway(t, gwSetup{sleep: c.sleep})
 			if err := e.srv.WaitSettled(ctxFor(t)); err != nil {
 				t.Fatal(err)
 			}
 			e.srv.Close()
-			waitUntil(t, "the disconnect", func() bool { return !e.gw.Ready() })
-			time.Sleep(1500 * time.Millisecond) // a failed attempt, then backoff
+			c.next(t) // a failed attempt, then backoff
 			start := time.Now()
 			ctx, cancel := context.WithTimeout(context.Background(), gwWait)
 			defer cancel()
