@@ -49,7 +49,9 @@
 // Options.KeepSessionOnNormalClose). discordgo closes with 1000 whenever it
 // reconnects because of a read error or missed heartbeat ACKs; the close frame
 // only reaches the server when the TCP connection is still alive (missed ACKs),
-// not after an abrupt drop.
+// not after an abrupt drop. A close that answers the server's own close frame
+// (discordgo answers every close with 1000) is the end of the closing
+// handshake and leaves the session as the server's close code left it.
 //
 // REST: the gateway discovery routes, the current user and application,
 // application commands (global and guild, including bulk overwrite),

@@ -287,8 +287,10 @@ func (s *Server) clientClosed(c *gwConn, code int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c.closeCode = code
-	// Discord: closing with 1000 or 1001 invalidates the session.
-	if (code == websocket.CloseNormalClosure || code == websocket.CloseGoingAway) &&
+	// Discord: closing with 1000 or 1001 invalidates the session; but not
+	// a close that answers the server's own close frame, which is only
+	// the other half of the closing handshake.
+	if (code == websocket.CloseNormalClosure || code == websocket.CloseGoingAway) && !c.closing &&
 		!s.opts.KeepSessionOnNormalClose && c.sess != nil && c.sess.conn == c {
 		s.invalidateLocked(c.sess)
 	}
