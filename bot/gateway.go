@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -127,7 +128,12 @@ type Gateway struct {
 	// registration stop with it. Replies do not: they outlive it.
 	ctx    context.Context
 	cancel context.CancelFunc
-	kick   chan struct{} // a disconnect asks the supervisor to reconnect
+	// kick carries a disconnect to the supervisor, with the close frame
+	// Discord sent, if any.
+	kick chan *websocket.CloseError
+	// lastClose is the close frame Discord sent on the current
+	// connection; discordgo keeps it to itself.
+	lastClose atomic.Pointer[websocket.CloseError]
 
 	ready   atomic.Bool
 	readies atomic.Int64
@@ -196,7 +202,7 @@ func NewGateway(b *Bot, cfg GatewayConfig) (*Gateway, error) {
 		bot: b, s: s, log: log, metrics: cfg.Metrics, guildID: cfg.GuildID,
 		shard: [2]int{cfg.ShardID, cfg.ShardCount}, register: !cfg.SkipRegister,
 		slowAfter: cfg.SlowAfter, http: base, rest: newRESTTransport(rt, sleep), sleep: sleep,
-		ctx: ctx, cancel: cancel, kick: make(chan struct{}, 1),
+		ctx: ctx, cancel: cancel, kick: make(chan *websocket.CloseError, 1),
 		conns: map[*trackedConn]struct{}{}, closed: make(chan struct{}), failed: make(chan struct{}),
 		appID: cfg.AppID, work: context.Background(),
 	}
@@ -241,7 +247,10 @@ func (g *Gateway) Open(ctx context.Context) error {
 	g.mu.Unlock()
 
 	if err := g.open(ctx); err != nil {
-		return fmt.Errorf("connect to the Discord gateway: %w", explainClose(err))
+		if r := refused(err); r != nil {
+			err = r
+		}
+		return fmt.Errorf("connect to the Discord gateway: %w", err)
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -278,6 +287,7 @@ func (g *Gateway) openOnce(ctx context.Context) error {
 	defer cancel()
 	stop := context.AfterFunc(ctx, g.dropConns)
 	defer stop()
+	g.lastClose.Store(nil)
 	err := g.s.Open()
 	if err != nil && ctx.Err() != nil {
 		return fmt.Errorf("handshake abandoned: %w", ctx.Err())
@@ -432,11 +442,20 @@ func (g *Gateway) onDisconnect(*discordgo.Session, *discordgo.Disconnect) {
 	if g.isClosing() {
 		return
 	}
-	g.log.Warn("gateway disconnected; reconnecting")
-	select {
-	case g.kick <- struct{}{}:
-	default: // a reconnect is already asked for
+	// discordgo has read Discord's close frame, if there was one, before
+	// it emits Disconnect.
+	ce := g.lastClose.Swap(nil)
+	if ce != nil {
+		g.log.Warn("gateway closed by Discord", "code", ce.Code, "reason", ce.Text)
+	} else {
+		g.log.Warn("gateway disconnected; reconnecting")
 	}
+	// The latest disconnect is the one to act on.
+	select {
+	case <-g.kick:
+	default:
+	}
+	g.kick <- ce
 }
 
 func (g *Gateway) isClosing() bool {
@@ -449,13 +468,31 @@ func (g *Gateway) isClosing() bool {
 // Discord refuses the session for good.
 func (g *Gateway) supervise() {
 	defer g.bg.Done()
+	var limited time.Duration // backoff after 4008, doubling while they repeat
 	for {
+		var ce *websocket.CloseError
 		select {
 		case <-g.ctx.Done():
 			return
-		case <-g.kick:
+		case ce = <-g.kick:
 		}
-		if err := g.reconnect(); err != nil {
+		var err error
+		if ce != nil {
+			err = refused(ce)
+		}
+		if err == nil {
+			first := time.Duration(0)
+			if ce != nil && ce.Code == closeRateLimited {
+				// Discord closed the connection for sending too much:
+				// coming straight back would be more of the same.
+				limited = min(max(2*limited, minRateLimitedBackoff), maxBackoff)
+				first = limited/2 + rand.N(limited/2+1)
+			} else {
+				limited = 0
+			}
+			err = g.reconnect(first)
+		}
+		if err != nil {
 			g.log.Error("gateway: giving up", "err", err)
 			g.mu.Lock()
 			g.failErr = err
@@ -466,10 +503,17 @@ func (g *Gateway) supervise() {
 	}
 }
 
-// reconnect reopens the session, which resumes it when Discord still knows
-// it and identifies anew otherwise (discordgo handles op 9 by identifying).
-// It only returns an error Discord will repeat forever.
-func (g *Gateway) reconnect() error {
+// reconnect reopens the session, after first, which resumes it when
+// Discord still knows it and identifies anew otherwise (discordgo handles
+// op 9 by identifying). It only returns an error Discord will repeat
+// forever.
+func (g *Gateway) reconnect(first time.Duration) error {
+	if first > 0 {
+		g.log.Info("gateway reconnecting after a backoff", "retry_in", first.Round(time.Millisecond))
+		if g.wait(g.ctx, first) != nil {
+			return nil
+		}
+	}
 	wait := minBackoff
 	for attempt := 1; ; attempt++ {
 		if g.ctx.Err() != nil {
@@ -479,8 +523,8 @@ func (g *Gateway) reconnect() error {
 		if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
 			return nil
 		}
-		if fatalClose(err) {
-			return explainClose(err)
+		if r := refused(err); r != nil {
+			return r
 		}
 		d := wait/2 + rand.N(wait/2+1) // jitter: replicas do not retry in step
 		g.log.Warn("gateway reconnect failed", "attempt", attempt, "retry_in", d.Round(time.Millisecond), "err", redact(err))
@@ -605,6 +649,12 @@ func (g *Gateway) dial(ctx context.Context, network, addr string) (net.Conn, err
 		return nil, err
 	}
 	tc := &trackedConn{Conn: c, g: g}
+	tc.in.onFrame = func(op byte, head []byte) {
+		if op == opClose && len(head) >= 2 {
+			code := int(binary.BigEndian.Uint16(head))
+			g.lastClose.Store(&websocket.CloseError{Code: code, Text: string(head[2:])})
+		}
+	}
 	g.connMu.Lock()
 	g.conns[tc] = struct{}{}
 	g.connMu.Unlock()
@@ -629,6 +679,15 @@ type trackedConn struct {
 	net.Conn
 	g    *Gateway
 	once sync.Once
+	// in follows the frames Discord sends, for its close frame. Only the
+	// connection's one reader touches it.
+	in frameScanner
+}
+
+func (c *trackedConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	c.in.scan(p[:n])
+	return n, err
 }
 
 func (c *trackedConn) Close() error {
@@ -640,25 +699,37 @@ func (c *trackedConn) Close() error {
 	return c.Conn.Close()
 }
 
-// fatalClose reports whether Discord closed the gateway for a reason that
-// retrying cannot fix.
-func fatalClose(err error) bool {
-	var ce *websocket.CloseError
-	if !errors.As(err, &ce) {
-		return false
-	}
-	switch ce.Code {
-	case 4004, 4010, 4011, 4012, 4013, 4014:
-		return true
-	}
-	return false
+// ErrRefused is in the error of Open, and in Err once Done is closed,
+// when Discord refused the bot's configuration: the token (close 4004: it
+// is wrong, or was reset), the sharding (4010, 4011), the gateway version
+// (4012) or the intents (4013, 4014). Discord asks not to reconnect after
+// these, and starting again with the same configuration meets the same
+// refusal: a process should exit with a status its supervisor does not
+// restart at once (78, EX_CONFIG).
+var ErrRefused = errors.New("Discord refused the bot's configuration")
+
+// refusedError is a close that means ErrRefused, with what to do about it.
+type refusedError struct {
+	hint  string
+	close *websocket.CloseError
 }
 
-// explainClose adds what to do to Discord's fatal close codes.
-func explainClose(err error) error {
+func (e *refusedError) Error() string        { return e.hint + ": " + e.close.Error() }
+func (e *refusedError) Unwrap() error        { return e.close }
+func (e *refusedError) Is(target error) bool { return target == ErrRefused }
+
+// closeRateLimited is the close code for a client that sent too much.
+const closeRateLimited = 4008
+
+// minRateLimitedBackoff is the first wait before reconnecting after 4008.
+const minRateLimitedBackoff = 5 * time.Second
+
+// refused returns the refusal err is, with what to do, or nil when err is
+// not one.
+func refused(err error) error {
 	var ce *websocket.CloseError
 	if !errors.As(err, &ce) {
-		return err
+		return nil
 	}
 	var hint string
 	switch ce.Code {
@@ -671,9 +742,9 @@ func explainClose(err error) error {
 	case 4013, 4014:
 		hint = "Discord rejected the intents: a privileged intent is requested but not enabled"
 	default:
-		return err
+		return nil
 	}
-	return fmt.Errorf("%s: %w", hint, err)
+	return &refusedError{hint: hint, close: ce}
 }
 
 // webhookToken finds the secrets in interaction callback and webhook URLs,

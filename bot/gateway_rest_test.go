@@ -367,8 +367,7 @@ func TestGatewayGlobalRateLimit(t *testing.T) {
 // out by the Gateway, when it connects and when it reconnects.
 func TestGatewayGatewayDiscoveryRateLimited(t *testing.T) {
 	t.Parallel()
-	t.Run("connect", func(t *testing.T) {
-		t.Parallel()
+	sideBySide(t, subtest{"connect", func(t *testing.T) {
 		c := newClock(false)
 		e := startGateway(t, gwSetup{noOpen: true, sleep: c.sleep})
 		e.srv.RateLimitOnce("GET", "/gateway", time.Minute)
@@ -381,9 +380,7 @@ func TestGatewayGatewayDiscoveryRateLimited(t *testing.T) {
 		if r := e.reply(t, e.ask("en-US", "compute")); len(r.Data.Embeds) == 0 {
 			t.Errorf("not answered: %+v", r.Data)
 		}
-	})
-	t.Run("reconnect, then Close during the wait", func(t *testing.T) {
-		t.Parallel()
+	}}, subtest{"reconnect, then Close during the wait", func(t *testing.T) {
 		c := newClock(false)
 		e := startGateway(t, gwSetup{sleep: c.sleep})
 		ctx := ctxFor(t)
@@ -422,9 +419,7 @@ func TestGatewayGatewayDiscoveryRateLimited(t *testing.T) {
 			t.Errorf("waiting %v, want the 429's minute", d)
 		}
 		closeQuickly(t, e)
-	})
-	t.Run("Open's context ends the wait", func(t *testing.T) {
-		t.Parallel()
+	}}, subtest{"Open's context ends the wait", func(t *testing.T) {
 		e := startGateway(t, gwSetup{noOpen: true})
 		e.srv.RateLimitOnce("GET", "/gateway", time.Minute)
 		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
@@ -436,5 +431,5 @@ func TestGatewayGatewayDiscoveryRateLimited(t *testing.T) {
 		if took := time.Since(start); took > 2*time.Second {
 			t.Errorf("Open took %v", took)
 		}
-	})
+	}})
 }

@@ -1058,6 +1058,25 @@ func TestGatewayCloseDuringReconnect(t *testing.T) {
 	}
 }
 
+// subtest is a named subtest for sideBySide.
+type subtest struct {
+	name string
+	run  func(t *testing.T)
+}
+
+// sideBySide runs the subtests at once. Unlike t.Parallel subtests they do
+// not wait for one of -parallel's slots (two, on a two-core machine): a
+// Gateway test spends its time asleep in discordgo's one-second Close, not
+// on a core.
+func sideBySide(t *testing.T, tests ...subtest) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for _, tt := range tests {
+		wg.Go(func() { t.Run(tt.name, tt.run) })
+	}
+	wg.Wait()
+}
+
 // goroutines waits for the goroutine count to come back to base, and
 // shows the stacks when it does not.
 func goroutines(t *testing.T, base int) {
