@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -105,6 +106,13 @@ const handshakeTimeout = 45 * time.Second
 //   - Every websocket connection is dialled through the Gateway, which can
 //     drop them all when a handshake or Close runs out of time: discordgo
 //     reads HELLO and READY with no deadline and its Open takes no context.
+//     The Gateway also follows the frames on them: Discord's close code,
+//     which discordgo keeps to itself (see supervise), and the client's
+//     IDENTIFYs, which discordgo sends at once after op 9 INVALID SESSION
+//     however often it comes (see trackedConn.Write and identifyPacer).
+//   - REST requests go through restTransport, which owns rate limits and
+//     retries: discordgo sleeps a 429 out uninterruptibly and retries
+//     without limit.
 //   - An empty autocomplete result is sent by hand: discordgo's
 //     InteractionResponseData leaves out an empty choices list, which
 //     Discord refuses.
@@ -140,9 +148,13 @@ type Gateway struct {
 
 	inflight sync.WaitGroup // replies being answered
 	bg       sync.WaitGroup // supervisor and command registration
+	held     sync.WaitGroup // IDENTIFYs held back by the pacer
 
 	connMu sync.Mutex
 	conns  map[*trackedConn]struct{}
+
+	// pacer spaces the IDENTIFYs that follow op 9 INVALID SESSION.
+	pacer identifyPacer
 
 	mu         sync.Mutex
 	work       context.Context // parent of replies, set by Open
@@ -361,6 +373,9 @@ func (g *Gateway) Close(ctx context.Context) error {
 		errs = append(errs, fmt.Errorf("close session: %w", err))
 	}
 	g.dropConns()
+	// Their waits ended with g.ctx; none can start now that the session
+	// is closed.
+	g.held.Wait()
 	g.http.CloseIdleConnections()
 
 	g.closeErr = errors.Join(errs...)
@@ -465,7 +480,10 @@ func (g *Gateway) isClosing() bool {
 }
 
 // supervise reconnects after every disconnect until Close, or until
-// Discord refuses the session for good.
+// Discord refuses the session for good: after close 4004 or 4010-4014,
+// which Discord asks not to reconnect after, it gives up (Err is
+// ErrRefused); after 4008, too many commands sent, it waits before
+// reconnecting.
 func (g *Gateway) supervise() {
 	defer g.bg.Done()
 	var limited time.Duration // backoff after 4008, doubling while they repeat
@@ -649,9 +667,14 @@ func (g *Gateway) dial(ctx context.Context, network, addr string) (net.Conn, err
 		return nil, err
 	}
 	tc := &trackedConn{Conn: c, g: g}
+	tc.ctx, tc.cancel = context.WithCancel(g.ctx)
 	tc.in.onFrame = func(op byte, head []byte) {
-		if op == opClose && len(head) >= 2 {
-			code := int(binary.BigEndian.Uint16(head))
+		if op != opClose || len(head) < 2 {
+			return
+		}
+		// Discord's own codes are 4000 and up; below are the echo of
+		// discordgo's own close, and the like.
+		if code := int(binary.BigEndian.Uint16(head)); code >= 4000 && code < 5000 {
 			g.lastClose.Store(&websocket.CloseError{Code: code, Text: string(head[2:])})
 		}
 	}
@@ -679,9 +702,67 @@ type trackedConn struct {
 	net.Conn
 	g    *Gateway
 	once sync.Once
+	// ctx ends when the connection is closed, or Close begins.
+	ctx    context.Context
+	cancel context.CancelFunc
 	// in follows the frames Discord sends, for its close frame. Only the
 	// connection's one reader touches it.
 	in frameScanner
+	// wmu serializes writes: gorilla's, and a held IDENTIFY's.
+	wmu sync.Mutex
+	// out follows the frames the client sends, for its IDENTIFYs and
+	// RESUMEs; handshakes counts them; holding says an IDENTIFY is held.
+	out        frameScanner
+	handshakes int
+	holding    bool
+}
+
+// Write lets the client's frames through, but holds back an IDENTIFY that
+// follows an IDENTIFY or RESUME on the same connection: that is how
+// discordgo answers op 9 INVALID SESSION, at once, from its read loop.
+// The IDENTIFY goes out once the pacer lets it (see Gateway.holdIdentify);
+// meanwhile discordgo, told it was written, goes on reading and sending
+// heartbeats, which Discord takes before an IDENTIFY. gorilla writes a
+// client frame in one Write, so a frame's start is where a Write's is.
+func (c *trackedConn) Write(p []byte) (int, error) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if !c.out.inFrame() {
+		if op, head, size, ok := peekFrame(p, len(`{"op":2,`)); ok && op == opText {
+			switch string(head) {
+			case `{"op":2,`:
+				c.handshakes++
+				if c.handshakes > 1 && size == uint64(len(p)) {
+					if !c.holding {
+						c.holding = c.g.holdIdentify(c, bytes.Clone(p))
+					}
+					// One IDENTIFY held is enough: discordgo sends another
+					// for every op 9.
+					return len(p), nil
+				}
+			case `{"op":6,`:
+				c.handshakes++
+			}
+		}
+	}
+	n, err := c.Conn.Write(p)
+	c.out.scan(p[:n])
+	return n, err
+}
+
+// sendHeld writes a held IDENTIFY, between two of gorilla's frames.
+func (c *trackedConn) sendHeld(frame []byte) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.holding = false
+	c.Conn.SetWriteDeadline(time.Now().Add(heldWriteTimeout))
+	n, err := c.Conn.Write(frame)
+	c.Conn.SetWriteDeadline(time.Time{})
+	c.out.scan(frame[:n])
+	if err != nil {
+		// discordgo's reader sees the connection fail and reconnects.
+		c.Close()
+	}
 }
 
 func (c *trackedConn) Read(p []byte) (int, error) {
@@ -692,6 +773,7 @@ func (c *trackedConn) Read(p []byte) (int, error) {
 
 func (c *trackedConn) Close() error {
 	c.once.Do(func() {
+		c.cancel()
 		c.g.connMu.Lock()
 		delete(c.g.conns, c)
 		c.g.connMu.Unlock()

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/interviewbot/interviewbot/bot"
+	"github.com/interviewbot/interviewbot/bot/discordtest"
 )
 
 // These tests close a running session with Discord's close codes.
@@ -136,4 +137,51 @@ func closeTimedOutThenNewSession(t *testing.T) {
 		t.Errorf("not answered in the new session: %+v", r.Data)
 	}
 	waitUntil(t, "readiness", e.gw.Ready)
+}
+
+// TestGatewayInvalidSessionStorm: Discord answers op 9 INVALID SESSION
+// again and again. It asks for a random wait of one to five seconds before
+// each new IDENTIFY, and resets a token after about a thousand IDENTIFYs in
+// a day: each one waits, longer as the storm goes on, and the bot answers
+// once it is over.
+func TestGatewayInvalidSessionStorm(t *testing.T) {
+	t.Parallel()
+	c := newClock(false)
+	e := startGateway(t, gwSetup{sleep: c.sleep})
+	ctx := ctxFor(t)
+	if err := e.srv.WaitSettled(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c.holdWaits()
+	const refused = 5
+	e.srv.RefuseIdentifies(refused)
+	if err := e.srv.SendInvalidSession(false); err != nil {
+		t.Fatal(err)
+	}
+	var waits []time.Duration
+	for k := range refused + 1 {
+		d := c.next(t)
+		waits = append(waits, d)
+		lo, hi := time.Second<<k, 5*time.Second<<k
+		if d < min(lo, 2*time.Minute) || d > min(hi, 2*time.Minute) {
+			t.Errorf("IDENTIFY %d after the storm began waits %v, want %v to %v (at most 2m)", k+1, d, lo, hi)
+		}
+		if st := e.srv.Stats(); st.Identifies != 1+k {
+			t.Fatalf("IDENTIFY %d sent before its wait ended (stats %+v)", k+1, st)
+		}
+		c.release <- struct{}{}
+		if _, err := e.srv.WaitStats(ctx, func(st discordtest.Stats) bool { return st.Identifies == 2+k }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.srv.WaitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st := e.srv.Stats(); st.Identifies != refused+2 || st.InvalidSessions != refused+1 || st.Connections != 1 {
+		t.Errorf("stats %+v", st)
+	}
+	if r := e.reply(t, e.ask("en-US", "compute")); len(r.Data.Embeds) == 0 {
+		t.Errorf("not answered after the storm: %+v", r.Data)
+	}
+	t.Logf("waits before each IDENTIFY: %v", waits)
 }

@@ -876,7 +876,9 @@ func TestGatewayResilience(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			e := startGateway(t, gwSetup{discord: tt.discord})
+			// The IDENTIFY after op 9 waits its turn: on the test clock,
+			// no time.
+			e := startGateway(t, gwSetup{discord: tt.discord, sleep: newClock(false).sleep})
 			ctx := ctxFor(t)
 			if r := e.reply(t, e.ask("en-US", "compute")); len(r.Data.Embeds) == 0 {
 				t.Fatal("not answered before the disruption")
@@ -1267,7 +1269,7 @@ func TestGatewayHandlerPanics(t *testing.T) {
 // TestGatewayResilience.)
 func TestGatewayRegistrationRetries(t *testing.T) {
 	t.Parallel()
-	e := startGateway(t, gwSetup{noOpen: true})
+	e := startGateway(t, gwSetup{noOpen: true, sleep: newClock(false).sleep})
 	route := "/applications/{app}/guilds/" + gwGuild + "/commands"
 	e.srv.FailOnce("PUT", route, http.StatusForbidden, 50001, "Missing Access")
 	if err := e.gw.Open(ctxFor(t)); err != nil {

@@ -153,3 +153,29 @@ func (s *frameScanner) report() {
 		s.onFrame(s.op, s.head)
 	}
 }
+
+// peekFrame reads the frame that p starts with, when p holds its whole
+// header and enough of its payload: the opcode, up to want bytes of
+// payload, unmasked, and the frame's whole length. It does not move the
+// scanner.
+func peekFrame(p []byte, want int) (op byte, head []byte, size uint64, ok bool) {
+	n, ok := headerLen(p)
+	if !ok || len(p) < n {
+		return 0, nil, 0, false
+	}
+	var s frameScanner
+	copy(s.hdr[:], p[:n])
+	s.begin(n)
+	want = int(min(uint64(want), s.left))
+	if len(p)-n < want {
+		return 0, nil, 0, false
+	}
+	head = make([]byte, want)
+	for i := range want {
+		head[i] = p[n+i]
+		if s.masked {
+			head[i] ^= s.mask[i%4]
+		}
+	}
+	return s.op, head, uint64(n) + s.left, true
+}

@@ -95,3 +95,32 @@ func TestFrameScanner(t *testing.T) {
 		}
 	}
 }
+func TestPeekFrame(t *testing.T) {
+	key := []byte{1, 2, 3, 4}
+	identify := frame(opText, []byte(`{"op":2,"d":{}}`), key)
+	tests := []struct {
+		name string
+		p    []byte
+		want string
+		size uint64
+		ok   bool
+	}{
+		{"whole frame", identify, `{"op":2,`, uint64(len(identify)), true},
+		{"short payload", frame(opText, []byte(`{}`), key), `{}`, 2 + 4 + 2, true},
+		{"header cut", identify[:3], "", 0, false},
+		{"payload cut", identify[:8], "", 0, false},
+		{"start of a longer stream", append(identify, identify...), `{"op":2,`, uint64(len(identify)), true},
+		{"server frame", frame(opText, []byte(`{"op":9,"d":false}`), nil), `{"op":9,`, 2 + 18, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			op, head, size, ok := peekFrame(tt.p, 8)
+			if ok != tt.ok || string(head) != tt.want || (ok && op != opText) {
+				t.Errorf("peekFrame = %d %q %v, want %q %v", op, head, ok, tt.want, tt.ok)
+			}
+			if ok && size != tt.size {
+				t.Errorf("frame size %d, want %d", size, tt.size)
+			}
+		})
+	}
+}
