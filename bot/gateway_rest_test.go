@@ -335,8 +335,9 @@ func TestGatewayGlobalRateLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// During the limit: an interaction is answered at once; a mention's
-	// reply waits.
+	// Once the bot knows of the limit (it logs the wait), an interaction
+	// is answered at once and a mention's reply waits.
+	e.waitLogged(t, "retrying", "PUT")
 	in := e.ask("en-US", "compute")
 	self := e.gw.BotUserID()
 	e.srv.DispatchMessageCreate(&discordgo.Message{

@@ -873,9 +873,9 @@ func TestGatewayResilience(t *testing.T) {
 			// its RESUME gets op 9 and it identifies again.
 			recovered: (*discordtest.Server).WaitReady, identify: 2},
 	}
+	var cases []subtest
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
+		cases = append(cases, subtest{tt.name, func(t *testing.T) {
 			// The IDENTIFY after op 9 waits its turn: on the test clock,
 			// no time.
 			e := startGateway(t, gwSetup{discord: tt.discord, sleep: newClock(false).sleep})
@@ -922,8 +922,9 @@ func TestGatewayResilience(t *testing.T) {
 			if puts != 1 {
 				t.Errorf("commands registered %d times, want once per process", puts)
 			}
-		})
+		}})
 	}
+	sideBySide(t, cases...)
 }
 
 func TestGatewayWrongToken(t *testing.T) {
@@ -1040,9 +1041,9 @@ func TestGatewayCloseDuringReconnect(t *testing.T) {
 			}
 		}},
 	}
+	var cases []subtest
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
+		cases = append(cases, subtest{tt.name, func(t *testing.T) {
 			e := startGateway(t, gwSetup{discord: discordtest.Options{HeartbeatInterval: 200 * time.Millisecond}})
 			tt.disrupt(t, e)
 			e.close()
@@ -1056,8 +1057,9 @@ func TestGatewayCloseDuringReconnect(t *testing.T) {
 			if e.gw.Ready() {
 				t.Error("ready after Close")
 			}
-		})
+		}})
 	}
+	sideBySide(t, cases...)
 }
 
 // subtest is a named subtest for sideBySide.
