@@ -727,7 +727,7 @@ type trackedConn struct {
 func (c *trackedConn) Write(p []byte) (int, error) {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	if !c.out.inFrame() {
+	if c.out.atFrame() {
 		if op, head, size, ok := peekFrame(p, len(`{"op":2,`)); ok && op == opText {
 			switch string(head) {
 			case `{"op":2,`:

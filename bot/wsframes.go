@@ -12,12 +12,11 @@ const (
 
 // frameScanner follows a stream of WebSocket frames (RFC 6455) as it
 // passes through a connection, after the HTTP upgrade that opens it,
-// without holding any of it back. discordgo
-// keeps its websocket to itself, so watching the bytes is how the Gateway
-// learns what it needs: the close code Discord sent, and the client's own
-// IDENTIFYs. For each frame it reports the opcode and up to headSize first
-// bytes of the payload, unmasked, once it has them all (or the whole
-// payload, when shorter).
+// without holding any of it back. discordgo keeps its websocket to itself,
+// so watching the bytes is how the Gateway learns what it needs: the close
+// code Discord sent, and the client's own IDENTIFYs. For each frame it
+// reports the opcode and up to headSize first bytes of the payload,
+// unmasked, once it has them all (or the whole payload, when shorter).
 type frameScanner struct {
 	onFrame func(op byte, head []byte)
 	// upgraded says the HTTP upgrade that opens the connection is over:
@@ -44,6 +43,9 @@ const headSize = 125
 // inFrame says whether the scanner is inside a frame (its header or its
 // payload) rather than between two.
 func (s *frameScanner) inFrame() bool { return s.nhdr > 0 || s.left > 0 }
+
+// atFrame says whether the next byte starts a frame.
+func (s *frameScanner) atFrame() bool { return s.upgraded && !s.inFrame() }
 
 // scan feeds p through the scanner.
 func (s *frameScanner) scan(p []byte) {

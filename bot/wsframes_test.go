@@ -88,8 +88,8 @@ func TestFrameScanner(t *testing.T) {
 				if fmt.Sprint(got) != fmt.Sprint(tt.want) {
 					t.Errorf("frames %q, want %q", got, tt.want)
 				}
-				if s.inFrame() {
-					t.Error("inside a frame at the end of the stream")
+				if !s.atFrame() {
+					t.Error("not at a frame's start at the end of the stream")
 				}
 			})
 		}
