@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -176,11 +177,17 @@ func (t *restTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	failures := 0 // server errors so far
 	for attempt := 1; ; attempt++ {
 		if left := t.globalLeft(); left > 0 && !exempt {
-			if why, ok := t.mayWait(ctx, p, attempt-1, left, req); !ok {
-				return nil, &rateLimitError{retryAfter: left, global: true, why: why}
+			why, ok := t.mayWait(ctx, p, attempt-1, left, req)
+			if ok {
+				if err := wait(left); err != nil {
+					ok, why = false, err.Error()
+				}
 			}
-			if err := wait(left); err != nil {
-				return nil, &rateLimitError{retryAfter: left, global: true, why: err.Error()}
+			if !ok {
+				if attempt == 1 && req.Body != nil {
+					req.Body.Close() // a RoundTripper closes the body, sent or not
+				}
+				return nil, &rateLimitError{retryAfter: left, global: true, why: why}
 			}
 		}
 		r := req
@@ -328,7 +335,8 @@ func readRateLimit(resp *http.Response) (time.Duration, bool) {
 	if secs <= 0 {
 		return defaultRetryAfter, global
 	}
-	return time.Duration(secs * float64(time.Second)), global
+	// Discord gives milliseconds.
+	return time.Duration(math.Round(secs*1000)) * time.Millisecond, global
 }
 
 func serverError(code int) bool {
