@@ -1167,7 +1167,7 @@ func TestGatewayShutdown(t *testing.T) {
 			// Registration waits out a minute-long global limit, which
 			// interactions escape. A first response asked to wait a minute
 			// gives up at once; a deferred answer's edit asked to wait 25 s
-			// waits. Close ends both waits.
+			// waits. Close ends every wait.
 			e.srv.RateLimitGlobalOnce("PUT", "/applications/{app}/guilds/"+gwGuild+"/commands", time.Minute)
 			e.srv.RateLimitOnce("POST", "/interactions/{id}/first-response-429/callback", time.Minute)
 			e.srv.RateLimitOnce("PATCH", "/webhooks/{app}/edit-429/messages/@original", 25*time.Second)
@@ -1179,6 +1179,11 @@ func TestGatewayShutdown(t *testing.T) {
 			e.waitLogged(t, "reply to interaction", first.ID, "rate limit")
 			e.waitLogged(t, "retrying", "PUT")
 			e.waitLogged(t, "retrying", "PATCH")
+			// And an IDENTIFY held back after op 9, for a second or more.
+			if err := e.srv.SendInvalidSession(false); err != nil {
+				t.Fatal(err)
+			}
+			e.waitLogged(t, "identifying anew after a wait")
 			closeQuickly(t, e)
 			if line := e.waitLogged(t, "reply to interaction", deferred.ID); !strings.Contains(line, "shutting down") {
 				t.Errorf("logged %q, want the edit given up for the shutdown", line)
