@@ -70,8 +70,8 @@ const (
 	maxBackoff = 2 * time.Minute
 )
 
-// restTimeout bounds every REST call, so that a shutdown never waits on a
-// request that hangs.
+// restTimeout bounds every REST call, or every attempt of one that
+// retries, so that a shutdown never waits on a request that hangs.
 const restTimeout = 15 * time.Second
 
 // Registering the commands waits out rate limits for up to registerTimeout
@@ -575,7 +575,7 @@ func (g *Gateway) registerCommands(appID string) {
 	// limits are waited out, global ones included, until Close.
 	ctx, cancel := context.WithTimeout(g.ctx, registerTimeout)
 	defer cancel()
-	p := &retryPolicy{attempts: registerAttempts, serverErrors: true, backoff: time.Second, log: g.log}
+	p := &retryPolicy{attempts: registerAttempts, serverErrors: true, backoff: time.Second, attemptTimeout: restTimeout, log: g.log}
 	cmds, err := g.s.ApplicationCommandBulkOverwrite(appID, g.guildID, g.bot.Commands(), retrying(ctx, p)...)
 	if err != nil {
 		// Left unregistered, the next READY tries again.
@@ -625,7 +625,7 @@ func (g *Gateway) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		// Rate limits are waited out, within the minute and until Close; a
 		// message is not safe to send twice, so server errors are not
 		// retried.
-		p := &retryPolicy{attempts: 3, stop: g.ctx, log: g.log}
+		p := &retryPolicy{attempts: 3, stop: g.ctx, attemptTimeout: restTimeout, log: g.log}
 		if _, err := s.ChannelMessageSendComplex(m.ChannelID, send, retrying(ctx, p)...); err != nil {
 			g.log.Error("reply to mention", "channel", m.ChannelID, "message", m.ID, "err", redact(err))
 		}

@@ -103,7 +103,10 @@ type retryPolicy struct {
 	// beforeWait, when set, runs once, before the first wait: an HTTP
 	// interaction gives back its in-flight slot there.
 	beforeWait func()
-	log        *slog.Logger
+	// attemptTimeout, when set, bounds each attempt, so that one that
+	// hangs does not use up the whole delivery.
+	attemptTimeout time.Duration
+	log            *slog.Logger
 }
 
 type policyKey struct{}
@@ -197,7 +200,7 @@ func (t *restTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 				return nil, err
 			}
 		}
-		resp, err := t.next.RoundTrip(r)
+		resp, err := t.attempt(r, p)
 		if err != nil {
 			if p == nil || !p.serverErrors || ctx.Err() != nil {
 				return nil, err
@@ -244,6 +247,33 @@ func (t *restTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return resp, nil
 		}
 	}
+}
+
+// attempt sends r once, within the policy's attemptTimeout.
+func (t *restTransport) attempt(r *http.Request, p *retryPolicy) (*http.Response, error) {
+	if p == nil || p.attemptTimeout <= 0 {
+		return t.next.RoundTrip(r)
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), p.attemptTimeout)
+	resp, err := t.next.RoundTrip(r.WithContext(ctx))
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	// The attempt lasts until its body has been read.
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 // mayWait says whether the request may wait d and try again after attempts
@@ -400,7 +430,10 @@ func editOriginal(ctx context.Context, ed ResponseEditor, i *discordgo.Interacti
 	}
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	p := &retryPolicy{attempts: editAttempts, serverErrors: true, backoff: editBackoff, stop: stop, beforeWait: beforeWait, log: log}
+	p := &retryPolicy{
+		attempts: editAttempts, serverErrors: true, backoff: editBackoff,
+		stop: stop, beforeWait: beforeWait, attemptTimeout: restTimeout, log: log,
+	}
 	if _, err := ed.InteractionResponseEdit(i, edit, retrying(ctx, p)...); err != nil {
 		return fmt.Errorf("edit original response: %w", err)
 	}

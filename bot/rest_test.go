@@ -1,9 +1,12 @@
 package bot
 
 import (
+	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -58,5 +61,38 @@ func TestExemptFromGlobal(t *testing.T) {
 		if got := exemptFromGlobal(tt.path); got != tt.want {
 			t.Errorf("exemptFromGlobal(%q) = %v, want %v", tt.path, got, tt.want)
 		}
+	}
+}
+
+// TestAttemptTimeout: an attempt that hangs is given up after the policy's
+// attemptTimeout and the request sent again, while the delivery's
+// deadline lasts.
+func TestAttemptTimeout(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body) // then the server sees the client go
+		if calls.Add(1) == 1 {
+			<-r.Context().Done() // hangs until the client gives up
+			return
+		}
+		io.WriteString(w, `{"ok":true}`)
+	}))
+	defer srv.Close()
+	rt := newRESTTransport(srv.Client().Transport, nil)
+	p := &retryPolicy{attempts: 3, serverErrors: true, backoff: time.Millisecond, attemptTimeout: 100 * time.Millisecond}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(context.WithValue(ctx, policyKey{}, p), http.MethodPatch, srv.URL+"/api/v9/webhooks/1/tok/messages/@original", strings.NewReader(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := rt.RoundTrip(req)
+	if err != nil {
+		t.Fatalf("RoundTrip: %v", err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || string(body) != `{"ok":true}` || calls.Load() != 2 {
+		t.Errorf("got %q, %v after %d attempts; want the second attempt's answer", body, err, calls.Load())
 	}
 }
