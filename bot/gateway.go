@@ -1,7 +1,9 @@
 package bot
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -54,6 +56,11 @@ type GatewayConfig struct {
 	SlowAfter time.Duration
 	Logger    *slog.Logger
 	Metrics   GatewayMetrics // optional
+	// Sleep waits for d, or until ctx is done, and says which; nil waits
+	// on a timer. Every deliberate wait of the Gateway goes through it
+	// (rate limits, retries, reconnect backoff, identify pacing), so that
+	// a test can see each wait and end it at once.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Reconnect backoff after a failed attempt; the first attempt is immediate,
@@ -63,9 +70,20 @@ const (
 	maxBackoff = 2 * time.Minute
 )
 
-// restTimeout bounds every REST call, so that a shutdown never waits on a
-// request that hangs.
+// restTimeout bounds every REST call, or every attempt of one that
+// retries, so that a shutdown never waits on a request that hangs.
 const restTimeout = 15 * time.Second
+
+// Registering the commands waits out rate limits for up to registerTimeout
+// and tries registerAttempts times: without them, no command works.
+const (
+	registerTimeout  = 10 * time.Minute
+	registerAttempts = 5
+)
+
+// minRateLimitWait is the least wait after a 429 on GET /gateway, whatever
+// it says: a reconnect loop must not spin.
+const minRateLimitWait = 250 * time.Millisecond
 
 // handshakeTimeout bounds connecting: dialling, HELLO, and READY or
 // RESUMED. discordgo reads HELLO and READY without a deadline, so a server
@@ -88,6 +106,13 @@ const handshakeTimeout = 45 * time.Second
 //   - Every websocket connection is dialled through the Gateway, which can
 //     drop them all when a handshake or Close runs out of time: discordgo
 //     reads HELLO and READY with no deadline and its Open takes no context.
+//     The Gateway also follows the frames on them: Discord's close code,
+//     which discordgo keeps to itself (see supervise), and the client's
+//     IDENTIFYs, which discordgo sends at once after op 9 INVALID SESSION
+//     however often it comes (see trackedConn.Write and identifyPacer).
+//   - REST requests go through restTransport, which owns rate limits and
+//     retries: discordgo sleeps a 429 out uninterruptibly and retries
+//     without limit.
 //   - An empty autocomplete result is sent by hand: discordgo's
 //     InteractionResponseData leaves out an empty choices list, which
 //     Discord refuses.
@@ -104,21 +129,32 @@ type Gateway struct {
 	register  bool
 	slowAfter time.Duration
 	http      *http.Transport // owned, so Close can release its idle connections
+	rest      *restTransport  // every REST request goes through it
+	sleep     func(context.Context, time.Duration) error
 
 	// ctx lives until Close begins: the reconnect loop and command
 	// registration stop with it. Replies do not: they outlive it.
 	ctx    context.Context
 	cancel context.CancelFunc
-	kick   chan struct{} // a disconnect asks the supervisor to reconnect
+	// kick carries a disconnect to the supervisor, with the close frame
+	// Discord sent, if any.
+	kick chan *websocket.CloseError
+	// lastClose is the close frame Discord sent on the current
+	// connection; discordgo keeps it to itself.
+	lastClose atomic.Pointer[websocket.CloseError]
 
 	ready   atomic.Bool
 	readies atomic.Int64
 
 	inflight sync.WaitGroup // replies being answered
 	bg       sync.WaitGroup // supervisor and command registration
+	held     sync.WaitGroup // IDENTIFYs held back by the pacer
 
 	connMu sync.Mutex
 	conns  map[*trackedConn]struct{}
+
+	// pacer spaces the IDENTIFYs that follow op 9 INVALID SESSION.
+	pacer identifyPacer
 
 	mu         sync.Mutex
 	work       context.Context // parent of replies, set by Open
@@ -160,6 +196,10 @@ func NewGateway(b *Bot, cfg GatewayConfig) (*Gateway, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)
 	}
+	sleep := cfg.Sleep
+	if sleep == nil {
+		sleep = sleepCtx
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -173,13 +213,17 @@ func NewGateway(b *Bot, cfg GatewayConfig) (*Gateway, error) {
 	g := &Gateway{
 		bot: b, s: s, log: log, metrics: cfg.Metrics, guildID: cfg.GuildID,
 		shard: [2]int{cfg.ShardID, cfg.ShardCount}, register: !cfg.SkipRegister,
-		slowAfter: cfg.SlowAfter, http: base,
-		ctx: ctx, cancel: cancel, kick: make(chan struct{}, 1),
+		slowAfter: cfg.SlowAfter, http: base, rest: newRESTTransport(rt, sleep), sleep: sleep,
+		ctx: ctx, cancel: cancel, kick: make(chan *websocket.CloseError, 1),
 		conns: map[*trackedConn]struct{}{}, closed: make(chan struct{}), failed: make(chan struct{}),
 		appID: cfg.AppID, work: context.Background(),
 	}
 
-	s.Client = &http.Client{Transport: rt, Timeout: restTimeout}
+	s.Client = &http.Client{Transport: g.rest, Timeout: restTimeout}
+	// The transport handles rate limits and retries (see restTransport):
+	// discordgo's own sleep uninterruptibly, or retry at once.
+	s.ShouldRetryOnRateLimit = false
+	s.MaxRestRetries = 0
 	s.Dialer = &websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: 30 * time.Second, NetDialContext: g.dial}
 	s.Identify.Intents = GatewayIntents
 	s.ShardID, s.ShardCount = cfg.ShardID, cfg.ShardCount
@@ -215,7 +259,10 @@ func (g *Gateway) Open(ctx context.Context) error {
 	g.mu.Unlock()
 
 	if err := g.open(ctx); err != nil {
-		return fmt.Errorf("connect to the Discord gateway: %w", explainClose(err))
+		if r := refused(err); r != nil {
+			err = r
+		}
+		return fmt.Errorf("connect to the Discord gateway: %w", err)
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -226,19 +273,46 @@ func (g *Gateway) Open(ctx context.Context) error {
 	return nil
 }
 
-// open opens the session within handshakeTimeout, or until ctx is done.
+// open opens the session. A 429 on GET /gateway, which discordgo asks for
+// inside Open while it holds the session's lock, comes back from the
+// transport at once (no retry policy) and is waited out here, where ctx
+// and Close end the wait.
+func (g *Gateway) open(ctx context.Context) error {
+	for {
+		err := g.openOnce(ctx)
+		wait, limited := retryAfter(err)
+		if !limited {
+			return err
+		}
+		g.log.Warn("gateway discovery rate limited; waiting", "retry_in", wait.Round(time.Millisecond))
+		if err := g.wait(ctx, max(wait, minRateLimitWait)); err != nil {
+			return fmt.Errorf("waiting out a rate limit on GET /gateway: %w", err)
+		}
+	}
+}
+
+// openOnce opens the session within handshakeTimeout, or until ctx is done.
 // discordgo's Open takes no context: dropping the connection is how to
 // abandon it.
-func (g *Gateway) open(ctx context.Context) error {
+func (g *Gateway) openOnce(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, handshakeTimeout)
 	defer cancel()
 	stop := context.AfterFunc(ctx, g.dropConns)
 	defer stop()
+	g.lastClose.Store(nil)
 	err := g.s.Open()
 	if err != nil && ctx.Err() != nil {
 		return fmt.Errorf("handshake abandoned: %w", ctx.Err())
 	}
 	return err
+}
+
+// wait waits for d, or until ctx is done or Close begins.
+func (g *Gateway) wait(ctx context.Context, d time.Duration) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(g.ctx, cancel)()
+	return g.sleep(ctx, d)
 }
 
 // Ready reports whether the gateway is connected and its session is
@@ -299,6 +373,9 @@ func (g *Gateway) Close(ctx context.Context) error {
 		errs = append(errs, fmt.Errorf("close session: %w", err))
 	}
 	g.dropConns()
+	// Their waits ended with g.ctx; none can start now that the session
+	// is closed.
+	g.held.Wait()
 	g.http.CloseIdleConnections()
 
 	g.closeErr = errors.Join(errs...)
@@ -380,11 +457,20 @@ func (g *Gateway) onDisconnect(*discordgo.Session, *discordgo.Disconnect) {
 	if g.isClosing() {
 		return
 	}
-	g.log.Warn("gateway disconnected; reconnecting")
-	select {
-	case g.kick <- struct{}{}:
-	default: // a reconnect is already asked for
+	// discordgo has read Discord's close frame, if there was one, before
+	// it emits Disconnect.
+	ce := g.lastClose.Swap(nil)
+	if ce != nil {
+		g.log.Warn("gateway closed by Discord", "code", ce.Code, "reason", ce.Text)
+	} else {
+		g.log.Warn("gateway disconnected; reconnecting")
 	}
+	// The latest disconnect is the one to act on.
+	select {
+	case <-g.kick:
+	default:
+	}
+	g.kick <- ce
 }
 
 func (g *Gateway) isClosing() bool {
@@ -394,16 +480,37 @@ func (g *Gateway) isClosing() bool {
 }
 
 // supervise reconnects after every disconnect until Close, or until
-// Discord refuses the session for good.
+// Discord refuses the session for good: after close 4004 or 4010-4014,
+// which Discord asks not to reconnect after, it gives up (Err is
+// ErrRefused); after 4008, too many commands sent, it waits before
+// reconnecting.
 func (g *Gateway) supervise() {
 	defer g.bg.Done()
+	var limited time.Duration // backoff after 4008, doubling while they repeat
 	for {
+		var ce *websocket.CloseError
 		select {
 		case <-g.ctx.Done():
 			return
-		case <-g.kick:
+		case ce = <-g.kick:
 		}
-		if err := g.reconnect(); err != nil {
+		var err error
+		if ce != nil {
+			err = refused(ce)
+		}
+		if err == nil {
+			first := time.Duration(0)
+			if ce != nil && ce.Code == closeRateLimited {
+				// Discord closed the connection for sending too much:
+				// coming straight back would be more of the same.
+				limited = min(max(2*limited, minRateLimitedBackoff), maxBackoff)
+				first = limited/2 + rand.N(limited/2+1)
+			} else {
+				limited = 0
+			}
+			err = g.reconnect(first)
+		}
+		if err != nil {
 			g.log.Error("gateway: giving up", "err", err)
 			g.mu.Lock()
 			g.failErr = err
@@ -414,10 +521,17 @@ func (g *Gateway) supervise() {
 	}
 }
 
-// reconnect reopens the session, which resumes it when Discord still knows
-// it and identifies anew otherwise (discordgo handles op 9 by identifying).
-// It only returns an error Discord will repeat forever.
-func (g *Gateway) reconnect() error {
+// reconnect reopens the session, after first, which resumes it when
+// Discord still knows it and identifies anew otherwise (discordgo handles
+// op 9 by identifying). It only returns an error Discord will repeat
+// forever.
+func (g *Gateway) reconnect(first time.Duration) error {
+	if first > 0 {
+		g.log.Info("gateway reconnecting after a backoff", "retry_in", first.Round(time.Millisecond))
+		if g.wait(g.ctx, first) != nil {
+			return nil
+		}
+	}
 	wait := minBackoff
 	for attempt := 1; ; attempt++ {
 		if g.ctx.Err() != nil {
@@ -427,17 +541,13 @@ func (g *Gateway) reconnect() error {
 		if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
 			return nil
 		}
-		if fatalClose(err) {
-			return explainClose(err)
+		if r := refused(err); r != nil {
+			return r
 		}
 		d := wait/2 + rand.N(wait/2+1) // jitter: replicas do not retry in step
 		g.log.Warn("gateway reconnect failed", "attempt", attempt, "retry_in", d.Round(time.Millisecond), "err", redact(err))
-		t := time.NewTimer(d)
-		select {
-		case <-g.ctx.Done():
-			t.Stop()
+		if g.wait(g.ctx, d) != nil {
 			return nil
-		case <-t.C:
 		}
 		wait = min(2*wait, maxBackoff)
 	}
@@ -461,7 +571,12 @@ func (g *Gateway) registerCommands(appID string) {
 	if g.guildID != "" {
 		scope = "guild " + g.guildID
 	}
-	cmds, err := g.s.ApplicationCommandBulkOverwrite(appID, g.guildID, g.bot.Commands(), discordgo.WithContext(g.ctx))
+	// Overwriting is safe to repeat: server errors are retried too. Rate
+	// limits are waited out, global ones included, until Close.
+	ctx, cancel := context.WithTimeout(g.ctx, registerTimeout)
+	defer cancel()
+	p := &retryPolicy{attempts: registerAttempts, serverErrors: true, backoff: time.Second, attemptTimeout: restTimeout, log: g.log}
+	cmds, err := g.s.ApplicationCommandBulkOverwrite(appID, g.guildID, g.bot.Commands(), retrying(ctx, p)...)
 	if err != nil {
 		// Left unregistered, the next READY tries again.
 		g.log.Error("register commands", "scope", scope, "err", redact(err))
@@ -476,9 +591,10 @@ func (g *Gateway) onInteraction(s *discordgo.Session, ic *discordgo.InteractionC
 	if !ok {
 		return
 	}
+	arrived := time.Now()
 	go func() {
 		defer g.inflight.Done()
-		r := sessionResponder{s: s, i: ic.Interaction}
+		r := sessionResponder{g: g, s: s, i: ic.Interaction, arrived: arrived}
 		if err := g.bot.Serve(ctx, ic.Interaction, r, g.slowAfter); err != nil {
 			g.log.Error("reply to interaction", "interaction", ic.ID, "err", err)
 		}
@@ -506,7 +622,11 @@ func (g *Gateway) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		if send == nil {
 			return
 		}
-		if _, err := s.ChannelMessageSendComplex(m.ChannelID, send, discordgo.WithContext(ctx)); err != nil {
+		// Rate limits are waited out, within the minute and until Close; a
+		// message is not safe to send twice, so server errors are not
+		// retried.
+		p := &retryPolicy{attempts: 3, stop: g.ctx, attemptTimeout: restTimeout, log: g.log}
+		if _, err := s.ChannelMessageSendComplex(m.ChannelID, send, retrying(ctx, p)...); err != nil {
 			g.log.Error("reply to mention", "channel", m.ChannelID, "message", m.ID, "err", redact(err))
 		}
 	}()
@@ -514,22 +634,29 @@ func (g *Gateway) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 
 // sessionResponder answers one interaction through the REST API.
 type sessionResponder struct {
-	s *discordgo.Session
-	i *discordgo.Interaction
+	g       *Gateway
+	s       *discordgo.Session
+	i       *discordgo.Interaction
+	arrived time.Time
 }
 
+// Respond sends the first response, which Discord takes only within three
+// seconds of the interaction's arrival: no retry is tried past that.
 func (r sessionResponder) Respond(ctx context.Context, resp *discordgo.InteractionResponse) error {
+	ctx, cancel := context.WithDeadline(ctx, r.arrived.Add(interactionWindow))
+	defer cancel()
+	opts := retrying(ctx, respondPolicy(r.g.log))
 	if emptyAutocomplete(resp) {
 		endpoint := discordgo.EndpointInteractionResponse(r.i.ID, r.i.Token)
-		_, err := r.s.RequestWithBucketID(http.MethodPost, endpoint, json.RawMessage(noChoices), endpoint, discordgo.WithContext(ctx))
+		_, err := r.s.RequestWithBucketID(http.MethodPost, endpoint, json.RawMessage(noChoices), endpoint, opts...)
 		return err
 	}
-	return r.s.InteractionRespond(r.i, resp, discordgo.WithContext(ctx))
+	return r.s.InteractionRespond(r.i, resp, opts...)
 }
 
+// EditOriginal delivers a deferred answer; Close ends its waits.
 func (r sessionResponder) EditOriginal(ctx context.Context, edit *discordgo.WebhookEdit) error {
-	_, err := r.s.InteractionResponseEdit(r.i, edit, discordgo.WithContext(ctx))
-	return err
+	return editOriginal(ctx, r.s, r.i, r.arrived, edit, r.g.ctx, nil, r.g.log)
 }
 
 // dial opens the gateway's TCP connections and keeps track of them.
@@ -540,6 +667,17 @@ func (g *Gateway) dial(ctx context.Context, network, addr string) (net.Conn, err
 		return nil, err
 	}
 	tc := &trackedConn{Conn: c, g: g}
+	tc.ctx, tc.cancel = context.WithCancel(g.ctx)
+	tc.in.onFrame = func(op byte, head []byte) {
+		if op != opClose || len(head) < 2 {
+			return
+		}
+		// Discord's own codes are 4000 and up; below are the echo of
+		// discordgo's own close, and the like.
+		if code := int(binary.BigEndian.Uint16(head)); code >= 4000 && code < 5000 {
+			g.lastClose.Store(&websocket.CloseError{Code: code, Text: string(head[2:])})
+		}
+	}
 	g.connMu.Lock()
 	g.conns[tc] = struct{}{}
 	g.connMu.Unlock()
@@ -564,10 +702,78 @@ type trackedConn struct {
 	net.Conn
 	g    *Gateway
 	once sync.Once
+	// ctx ends when the connection is closed, or Close begins.
+	ctx    context.Context
+	cancel context.CancelFunc
+	// in follows the frames Discord sends, for its close frame. Only the
+	// connection's one reader touches it.
+	in frameScanner
+	// wmu serializes writes: gorilla's, and a held IDENTIFY's.
+	wmu sync.Mutex
+	// out follows the frames the client sends, for its IDENTIFYs and
+	// RESUMEs; handshakes counts them; holding says an IDENTIFY is held.
+	out        frameScanner
+	handshakes int
+	holding    bool
+}
+
+// Write lets the client's frames through, but holds back an IDENTIFY that
+// follows an IDENTIFY or RESUME on the same connection: that is how
+// discordgo answers op 9 INVALID SESSION, at once, from its read loop.
+// The IDENTIFY goes out once the pacer lets it (see Gateway.holdIdentify);
+// meanwhile discordgo, told it was written, goes on reading and sending
+// heartbeats, which Discord takes before an IDENTIFY. gorilla writes a
+// client frame in one Write, so a frame's start is where a Write's is.
+func (c *trackedConn) Write(p []byte) (int, error) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.out.atFrame() {
+		if op, head, size, ok := peekFrame(p, len(`{"op":2,`)); ok && op == opText {
+			switch string(head) {
+			case `{"op":2,`:
+				c.handshakes++
+				if c.handshakes > 1 && size == uint64(len(p)) {
+					if !c.holding {
+						c.holding = c.g.holdIdentify(c, bytes.Clone(p))
+					}
+					// One IDENTIFY held is enough: discordgo sends another
+					// for every op 9.
+					return len(p), nil
+				}
+			case `{"op":6,`:
+				c.handshakes++
+			}
+		}
+	}
+	n, err := c.Conn.Write(p)
+	c.out.scan(p[:n])
+	return n, err
+}
+
+// sendHeld writes a held IDENTIFY, between two of gorilla's frames.
+func (c *trackedConn) sendHeld(frame []byte) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.holding = false
+	c.Conn.SetWriteDeadline(time.Now().Add(heldWriteTimeout))
+	n, err := c.Conn.Write(frame)
+	c.Conn.SetWriteDeadline(time.Time{})
+	c.out.scan(frame[:n])
+	if err != nil {
+		// discordgo's reader sees the connection fail and reconnects.
+		c.Close()
+	}
+}
+
+func (c *trackedConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	c.in.scan(p[:n])
+	return n, err
 }
 
 func (c *trackedConn) Close() error {
 	c.once.Do(func() {
+		c.cancel()
 		c.g.connMu.Lock()
 		delete(c.g.conns, c)
 		c.g.connMu.Unlock()
@@ -575,25 +781,37 @@ func (c *trackedConn) Close() error {
 	return c.Conn.Close()
 }
 
-// fatalClose reports whether Discord closed the gateway for a reason that
-// retrying cannot fix.
-func fatalClose(err error) bool {
-	var ce *websocket.CloseError
-	if !errors.As(err, &ce) {
-		return false
-	}
-	switch ce.Code {
-	case 4004, 4010, 4011, 4012, 4013, 4014:
-		return true
-	}
-	return false
+// ErrRefused is in the error of Open, and in Err once Done is closed,
+// when Discord refused the bot's configuration: the token (close 4004: it
+// is wrong, or was reset), the sharding (4010, 4011), the gateway version
+// (4012) or the intents (4013, 4014). Discord asks not to reconnect after
+// these, and starting again with the same configuration meets the same
+// refusal: a process should exit with a status its supervisor does not
+// restart at once (78, EX_CONFIG).
+var ErrRefused = errors.New("Discord refused the bot's configuration")
+
+// refusedError is a close that means ErrRefused, with what to do about it.
+type refusedError struct {
+	hint  string
+	close *websocket.CloseError
 }
 
-// explainClose adds what to do to Discord's fatal close codes.
-func explainClose(err error) error {
+func (e *refusedError) Error() string        { return e.hint + ": " + e.close.Error() }
+func (e *refusedError) Unwrap() error        { return e.close }
+func (e *refusedError) Is(target error) bool { return target == ErrRefused }
+
+// closeRateLimited is the close code for a client that sent too much.
+const closeRateLimited = 4008
+
+// minRateLimitedBackoff is the first wait before reconnecting after 4008.
+const minRateLimitedBackoff = 5 * time.Second
+
+// refused returns the refusal err is, with what to do, or nil when err is
+// not one.
+func refused(err error) error {
 	var ce *websocket.CloseError
 	if !errors.As(err, &ce) {
-		return err
+		return nil
 	}
 	var hint string
 	switch ce.Code {
@@ -606,9 +824,9 @@ func explainClose(err error) error {
 	case 4013, 4014:
 		hint = "Discord rejected the intents: a privileged intent is requested but not enabled"
 	default:
-		return err
+		return nil
 	}
-	return fmt.Errorf("%s: %w", hint, err)
+	return &refusedError{hint: hint, close: ce}
 }
 
 // webhookToken finds the secrets in interaction callback and webhook URLs,

@@ -71,6 +71,7 @@ type gwSetup struct {
 	shardID    int
 	shardCount int
 	noOpen     bool
+	sleep      func(context.Context, time.Duration) error
 }
 
 // gwEnv is a Gateway connected to a fake Discord.
@@ -139,7 +140,7 @@ func startGateway(t *testing.T, c gwSetup) *gwEnv {
 	gw, err := bot.NewGateway(b, bot.GatewayConfig{
 		Token: srv.Options().Token, AppID: c.appID, GuildID: guild, APIURL: srv.APIURL(),
 		ShardID: c.shardID, ShardCount: c.shardCount, SlowAfter: c.slowAfter,
-		Logger: log, Metrics: m,
+		Logger: log, Metrics: m, Sleep: c.sleep,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -872,10 +873,12 @@ func TestGatewayResilience(t *testing.T) {
 			// its RESUME gets op 9 and it identifies again.
 			recovered: (*discordtest.Server).WaitReady, identify: 2},
 	}
+	var cases []subtest
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			e := startGateway(t, gwSetup{discord: tt.discord})
+		cases = append(cases, subtest{tt.name, func(t *testing.T) {
+			// The IDENTIFY after op 9 waits its turn: on the test clock,
+			// no time.
+			e := startGateway(t, gwSetup{discord: tt.discord, sleep: newClock(false).sleep})
 			ctx := ctxFor(t)
 			if r := e.reply(t, e.ask("en-US", "compute")); len(r.Data.Embeds) == 0 {
 				t.Fatal("not answered before the disruption")
@@ -919,8 +922,9 @@ func TestGatewayResilience(t *testing.T) {
 			if puts != 1 {
 				t.Errorf("commands registered %d times, want once per process", puts)
 			}
-		})
+		}})
 	}
+	sideBySide(t, cases...)
 }
 
 func TestGatewayWrongToken(t *testing.T) {
@@ -1037,9 +1041,9 @@ func TestGatewayCloseDuringReconnect(t *testing.T) {
 			}
 		}},
 	}
+	var cases []subtest
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
+		cases = append(cases, subtest{tt.name, func(t *testing.T) {
 			e := startGateway(t, gwSetup{discord: discordtest.Options{HeartbeatInterval: 200 * time.Millisecond}})
 			tt.disrupt(t, e)
 			e.close()
@@ -1053,8 +1057,28 @@ func TestGatewayCloseDuringReconnect(t *testing.T) {
 			if e.gw.Ready() {
 				t.Error("ready after Close")
 			}
-		})
+		}})
 	}
+	sideBySide(t, cases...)
+}
+
+// subtest is a named subtest for sideBySide.
+type subtest struct {
+	name string
+	run  func(t *testing.T)
+}
+
+// sideBySide runs the subtests at once. Unlike t.Parallel subtests they do
+// not wait for one of -parallel's slots (two, on a two-core machine): a
+// Gateway test spends its time asleep in discordgo's one-second Close, not
+// on a core.
+func sideBySide(t *testing.T, tests ...subtest) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for _, tt := range tests {
+		wg.Go(func() { t.Run(tt.name, tt.run) })
+	}
+	wg.Wait()
 }
 
 // goroutines waits for the goroutine count to come back to base, and
@@ -1134,14 +1158,45 @@ func TestGatewayShutdown(t *testing.T) {
 			}
 			e.close()
 		}},
+		{"waiting out rate limits when Close begins", func(t *testing.T) {
+			e := startGateway(t, gwSetup{
+				search:    func(s bot.Searcher) bot.Searcher { return gwSlowSearcher{Searcher: s, delay: 100 * time.Millisecond} },
+				slowAfter: 20 * time.Millisecond,
+				noOpen:    true,
+			})
+			// Registration waits out a minute-long global limit, which
+			// interactions escape. A first response asked to wait a minute
+			// gives up at once; a deferred answer's edit asked to wait 25 s
+			// waits. Close ends every wait.
+			e.srv.RateLimitGlobalOnce("PUT", "/applications/{app}/guilds/"+gwGuild+"/commands", time.Minute)
+			e.srv.RateLimitOnce("POST", "/interactions/{id}/first-response-429/callback", time.Minute)
+			e.srv.RateLimitOnce("PATCH", "/webhooks/{app}/edit-429/messages/@original", 25*time.Second)
+			if err := e.gw.Open(ctxFor(t)); err != nil {
+				t.Fatal(err)
+			}
+			first := e.askAs("first-response-429", "compute")
+			deferred := e.askAs("edit-429", "compute")
+			e.waitLogged(t, "reply to interaction", first.ID, "rate limit")
+			e.waitLogged(t, "retrying", "PUT")
+			e.waitLogged(t, "retrying", "PATCH")
+			// And an IDENTIFY held back after op 9, for a second or more.
+			if err := e.srv.SendInvalidSession(false); err != nil {
+				t.Fatal(err)
+			}
+			e.waitLogged(t, "identifying anew after a wait")
+			closeQuickly(t, e)
+			if line := e.waitLogged(t, "reply to interaction", deferred.ID); !strings.Contains(line, "shutting down") {
+				t.Errorf("logged %q, want the edit given up for the shutdown", line)
+			}
+		}},
 		{"Discord gone, reconnect failing", func(t *testing.T) {
-			e := startGateway(t, gwSetup{})
+			c := newClock(true)
+			e := startGateway(t, gwSetup{sleep: c.sleep})
 			if err := e.srv.WaitSettled(ctxFor(t)); err != nil {
 				t.Fatal(err)
 			}
 			e.srv.Close()
-			waitUntil(t, "the disconnect", func() bool { return !e.gw.Ready() })
-			time.Sleep(1500 * time.Millisecond) // a failed attempt, then backoff
+			c.next(t) // a failed attempt, then backoff
 			start := time.Now()
 			ctx, cancel := context.WithTimeout(context.Background(), gwWait)
 			defer cancel()
@@ -1159,6 +1214,21 @@ func TestGatewayShutdown(t *testing.T) {
 			t.Run("run", tt.run) // its cleanups close the gateway and the fake
 			goroutines(t, base)
 		})
+	}
+}
+
+// closeQuickly closes the gateway and fails if that takes longer than
+// discordgo's own second and a bit.
+func closeQuickly(t *testing.T, e *gwEnv) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), gwWait)
+	defer cancel()
+	start := time.Now()
+	if err := e.gw.Close(ctx); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("Close took %v", took)
 	}
 }
 
@@ -1206,7 +1276,7 @@ func TestGatewayHandlerPanics(t *testing.T) {
 // TestGatewayResilience.)
 func TestGatewayRegistrationRetries(t *testing.T) {
 	t.Parallel()
-	e := startGateway(t, gwSetup{noOpen: true})
+	e := startGateway(t, gwSetup{noOpen: true, sleep: newClock(false).sleep})
 	route := "/applications/{app}/guilds/" + gwGuild + "/commands"
 	e.srv.FailOnce("PUT", route, http.StatusForbidden, 50001, "Missing Access")
 	if err := e.gw.Open(ctxFor(t)); err != nil {

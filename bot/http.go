@@ -145,6 +145,10 @@ type Server struct {
 	// answering tracks the goroutines answering interactions, which may
 	// outlive their request when the answer is deferred.
 	answering sync.WaitGroup
+	// shutdown is done once Run begins shutting down: a deferred answer
+	// waiting to retry its edit gives up then rather than hold Run.
+	shutdown      context.Context
+	beginShutdown context.CancelFunc
 }
 
 // NewServer returns the server.
@@ -197,6 +201,7 @@ func NewServer(cfg ServerConfig) *Server {
 	}
 	s.workers = make(chan struct{}, workers)
 	s.skewWarn.period = time.Minute
+	s.shutdown, s.beginShutdown = context.WithCancel(context.Background())
 	mux := http.NewServeMux()
 	addRoutes(mux, s)
 	s.handler = s.instrument(mux)
@@ -239,6 +244,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("serve http: %w", err)
 	case <-ctx.Done():
 	}
+	s.beginShutdown()
 	s.log.Info("http shutting down", "grace", s.grace)
 	stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.grace)
 	defer cancel()
@@ -375,7 +381,7 @@ func (s *Server) interactions(w http.ResponseWriter, r *http.Request) error {
 		release()
 		return tooOld(age)
 	}
-	return s.answer(w, r, i, arrived.Add(s.slowAfter), release)
+	return s.answer(w, r, i, arrived, release)
 }
 
 // signatureHeaders checks the shape of the signature and of the timestamp,
@@ -560,20 +566,22 @@ func checkOptions(opts []*discordgo.ApplicationCommandInteractionDataOption) err
 }
 
 // answer has the bot answer i. The first response goes into the HTTP
-// response; when the answer is not ready by deadline that is a deferred
-// response, and the answer itself is delivered later by editing it, after
-// this request has ended: that part runs in a goroutine that Run waits for
-// on shutdown.
-func (s *Server) answer(w http.ResponseWriter, r *http.Request, i *discordgo.Interaction, deadline time.Time, release func()) error {
+// response; when the answer is not ready s.slowAfter after the request
+// arrived that is a deferred response, and the answer itself is delivered
+// later by editing it, after this request has ended: that part runs in a
+// goroutine that Run waits for on shutdown.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, i *discordgo.Interaction, arrived time.Time, release func()) error {
 	first := make(chan *discordgo.InteractionResponse, 1)
 	served := make(chan struct{})
-	rs := &httpResponder{first: first, editor: s.editor, i: i}
+	// An answer waiting to retry its edit gives its slot back early.
+	release = sync.OnceFunc(release)
+	rs := &httpResponder{first: first, editor: s.editor, i: i, arrived: arrived, release: release, stop: s.shutdown, log: s.log}
 	s.answering.Add(1)
 	go func() {
 		defer s.answering.Done()
 		defer release()
 		defer close(served)
-		if err := s.bot.serveBy(r.Context(), i, rs, deadline, s.workers); err != nil {
+		if err := s.bot.serveBy(r.Context(), i, rs, arrived.Add(s.slowAfter), s.workers); err != nil {
 			// The HTTP response is long gone: the log is all there is.
 			s.log.Error("deliver deferred answer", "interaction", i.ID, "err", err)
 		}
@@ -606,9 +614,13 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, i *discordgo.Int
 // first, read by the request's goroutine) and edits the original response
 // through Discord's REST API.
 type httpResponder struct {
-	first  chan<- *discordgo.InteractionResponse
-	editor ResponseEditor
-	i      *discordgo.Interaction
+	first   chan<- *discordgo.InteractionResponse
+	editor  ResponseEditor
+	i       *discordgo.Interaction
+	arrived time.Time
+	release func() // gives the in-flight slot back; idempotent
+	stop    context.Context
+	log     *slog.Logger
 }
 
 func (rs *httpResponder) Respond(_ context.Context, resp *discordgo.InteractionResponse) error {
@@ -620,16 +632,14 @@ func (rs *httpResponder) Respond(_ context.Context, resp *discordgo.InteractionR
 	}
 }
 
+// EditOriginal delivers a deferred answer, waiting out rate limits and
+// retrying server errors (see editOriginal). It gives the in-flight slot
+// back before it waits, and a shutdown ends its waits.
 func (rs *httpResponder) EditOriginal(ctx context.Context, edit *discordgo.WebhookEdit) error {
 	if rs.editor == nil {
 		return errors.New("no way to deliver a deferred answer: no ResponseEditor configured")
 	}
-	ctx, cancel := context.WithTimeout(ctx, editTimeout)
-	defer cancel()
-	if _, err := rs.editor.InteractionResponseEdit(rs.i, edit, discordgo.WithContext(ctx)); err != nil {
-		return fmt.Errorf("edit original response: %w", err)
-	}
-	return nil
+	return editOriginal(ctx, rs.editor, rs.i, rs.arrived, edit, rs.stop, rs.release, rs.log)
 }
 
 // health is GET /healthz: the process is alive and serving.

@@ -797,3 +797,196 @@ func TestRawReconnects(t *testing.T) {
 		})
 	}
 }
+
+// readClose reads until the server's close frame and returns its code. It
+// does not answer the close, as discordgo does not.
+func (c *rawConn) readClose() int {
+	c.t.Helper()
+	c.ws.SetCloseHandler(func(int, string) error { return nil })
+	c.ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for {
+		_, _, err := c.ws.ReadMessage()
+		var ce *websocket.CloseError
+		if errors.As(err, &ce) {
+			return ce.Code
+		}
+		if err != nil {
+			c.t.Fatalf("read: %v, want a close frame", err)
+		}
+	}
+}
+
+// TestCloseConnection: each close code does to the session what Discord's
+// table says, and a client that reconnects after a code Discord says not to
+// reconnect after is reported.
+func TestCloseConnection(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		code      int
+		resumable bool
+		final     bool
+	}{
+		{code: 4000, resumable: true},
+		{code: 4008, resumable: true},
+		{code: 4007},
+		{code: 4009},
+		{code: 4004, final: true},
+		{code: 4010, final: true},
+		{code: 4014, final: true},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.code), func(t *testing.T) {
+			t.Parallel()
+			tb := &captureTB{TB: t}
+			srv := discordtest.NewServer(tb, discordtest.Options{})
+			c, session := identifyRaw(t, srv)
+			c.send(map[string]any{"op": 1, "d": 1})
+			if p, _ := c.read(); p.Op != 11 {
+				t.Fatalf("want ACK, got %+v", p)
+			}
+			if err := srv.CloseConnection(tt.code, "test"); err != nil {
+				t.Fatal(err)
+			}
+			if got := c.readClose(); got != tt.code {
+				t.Fatalf("close code %d, want %d", got, tt.code)
+			}
+			// discordgo answers any close with a close of its own, code
+			// 1000: as the reply to Discord's close, it ends nothing.
+			c.closeWith(websocket.CloseNormalClosure)
+			if err := srv.WaitDisconnected(ctxT(t)); err != nil {
+				t.Fatal(err)
+			}
+			c2 := dialRaw(t, srv)
+			if tt.final {
+				if errs := tb.errors(); len(errs) != 1 || !strings.Contains(errs[0], fmt.Sprintf("after close %d", tt.code)) {
+					t.Errorf("reconnecting after %d: reported %q", tt.code, errs)
+				}
+				return
+			}
+			c2.send(map[string]any{"op": 6, "d": map[string]any{"token": srv.Token(), "session_id": session, "seq": 1}})
+			p, _ := c2.read()
+			if tt.resumable {
+				if p.Op != 0 || p.T == nil || *p.T != "RESUMED" {
+					t.Errorf("after %d: %+v, want RESUMED", tt.code, p)
+				}
+			} else if p.Op != 9 || string(p.D) != "false" {
+				t.Errorf("after %d: %+v, want op 9 false", tt.code, p)
+			}
+			if errs := tb.errors(); len(errs) != 0 {
+				t.Errorf("reported %q", errs)
+			}
+		})
+	}
+}
+
+func TestRevokeToken(t *testing.T) {
+	t.Parallel()
+	tb := &captureTB{TB: t}
+	srv := discordtest.NewServer(tb, discordtest.Options{})
+	s := newSession(t, srv)
+	if _, err := s.User("@me"); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := identifyRaw(t, srv)
+	c.send(map[string]any{"op": 1, "d": 1})
+	if p, _ := c.read(); p.Op != 11 {
+		t.Fatalf("want ACK, got %+v", p)
+	}
+	srv.RevokeToken()
+	if got := c.readClose(); got != 4004 {
+		t.Errorf("close code %d, want 4004", got)
+	}
+	_, err := s.User("@me")
+	var re *discordgo.RESTError
+	if !errors.As(err, &re) || re.Response.StatusCode != http.StatusUnauthorized {
+		t.Errorf("REST with a revoked token: %v", err)
+	}
+	c2 := dialRaw(t, srv)
+	c2.send(identifyPayload(srv))
+	if got := c2.readClose(); got != 4004 {
+		t.Errorf("IDENTIFY with a revoked token: close %d, want 4004", got)
+	}
+	if errs := tb.errors(); len(errs) != 1 || !strings.Contains(errs[0], "after close 4004") {
+		t.Errorf("reported %q", errs)
+	}
+}
+
+func TestRefuseIdentifies(t *testing.T) {
+	t.Parallel()
+	srv := discordtest.NewServer(t, discordtest.Options{})
+	srv.RefuseIdentifies(2)
+	c := dialRaw(t, srv)
+	for range 2 {
+		c.send(identifyPayload(srv))
+		if p, _ := c.read(); p.Op != 9 || string(p.D) != "false" {
+			t.Fatalf("want op 9 false, got %+v", p)
+		}
+	}
+	c.send(identifyPayload(srv))
+	c.expectDispatch("READY", 1)
+	if st := srv.Stats(); st.Identifies != 3 || st.InvalidSessions != 2 || st.Ready != 1 || st.Connections != 1 {
+		t.Errorf("stats %+v", st)
+	}
+	ids := srv.Identifies()
+	if len(ids) != 3 || ids[0].Time.IsZero() || ids[2].Time.Before(ids[0].Time) {
+		t.Errorf("identify times %+v", ids)
+	}
+}
+
+func TestRefuseConnections(t *testing.T) {
+	t.Parallel()
+	srv := discordtest.NewServer(t, discordtest.Options{})
+	srv.RefuseConnections(1)
+	_, resp, err := websocket.DefaultDialer.Dial(srv.GatewayURL()+"/?v=9&encoding=json", nil)
+	if err == nil || resp == nil || resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("first dial: %v, %+v; want 503", err, resp)
+	}
+	c := dialRaw(t, srv)
+	c.send(identifyPayload(srv))
+	c.expectDispatch("READY", 1)
+	if st := srv.Stats(); st.Refused != 1 || st.Connections != 1 {
+		t.Errorf("stats %+v", st)
+	}
+}
+
+// TestGlobalRateLimit: after a global 429 every route but the interaction
+// ones is refused until retry_after has passed.
+func TestGlobalRateLimit(t *testing.T) {
+	t.Parallel()
+	srv := discordtest.NewServer(t, discordtest.Options{})
+	s := newSession(t, srv)
+	s.ShouldRetryOnRateLimit = false
+	const limit = 300 * time.Millisecond
+	srv.RateLimitGlobalOnce("GET", "/users/@me", limit)
+	checkGlobal := func(what string, err error) {
+		t.Helper()
+		var rl *discordgo.RateLimitError
+		if !errors.As(err, &rl) || rl.RetryAfter <= 0 || rl.RetryAfter > limit {
+			t.Errorf("%s: %v, want a 429 within %v", what, err, limit)
+		}
+		reqs := srv.Requests()
+		if last := reqs[len(reqs)-1]; !strings.Contains(string(last.Response), `"global":true`) {
+			t.Errorf("%s: answered %s, want the global limit", what, last.Response)
+		}
+	}
+	_, err := s.User("@me")
+	checkGlobal("the request that started it", err)
+	_, err = s.ChannelMessageSend("42", "hello")
+	checkGlobal("another route meanwhile", err)
+	// Interaction webhooks are exempt: this one is unknown, not limited.
+	_, err = s.FollowupMessageCreate(&discordgo.Interaction{AppID: srv.Options().AppID, Token: "t"}, false, &discordgo.WebhookParams{Content: "x"})
+	var re *discordgo.RESTError
+	if !errors.As(err, &re) || re.Response.StatusCode != http.StatusNotFound {
+		t.Errorf("interaction webhook during the global limit: %v, want 404", err)
+	}
+	req, err := srv.WaitRequest(ctxT(t), discordtest.Match("GET", "/users/@me"))
+	if err != nil || req.Header.Get("Authorization") == "" || req.Status != http.StatusTooManyRequests {
+		t.Fatalf("first request %+v, %v", req, err)
+	}
+	// The limit runs from when the fake answered, a little after the
+	// request arrived.
+	time.Sleep(time.Until(req.Time.Add(limit + 20*time.Millisecond)))
+	if _, err := s.User("@me"); err != nil {
+		t.Errorf("after the global limit: %v", err)
+	}
+}

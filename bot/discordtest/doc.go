@@ -38,14 +38,20 @@
 // (one complete zlib stream per binary frame, which is what discordgo
 // decodes). Tests inject events with [Server.Dispatch] and friends and drive
 // failures with [Server.DropConnection], [Server.SendReconnect],
-// [Server.SendInvalidSession] and [Server.SetHeartbeatACK].
+// [Server.SendInvalidSession], [Server.SetHeartbeatACK],
+// [Server.CloseConnection] (a close frame with any of Discord's close codes,
+// with what each does to the session), [Server.RevokeToken] (close 4004, and
+// the token refused from then on), [Server.RefuseIdentifies] (a storm of op 9
+// answers to IDENTIFY) and [Server.RefuseConnections] (failed dials).
 //
 // As on Discord, a client that closes its websocket with code 1000 or 1001
 // invalidates its session, so its next RESUME is answered with op 9 (see
 // Options.KeepSessionOnNormalClose). discordgo closes with 1000 whenever it
 // reconnects because of a read error or missed heartbeat ACKs; the close frame
 // only reaches the server when the TCP connection is still alive (missed ACKs),
-// not after an abrupt drop.
+// not after an abrupt drop. A close that answers the server's own close frame
+// (discordgo answers every close with 1000) is the end of the closing
+// handshake and leaves the session as the server's close code left it.
 //
 // REST: the gateway discovery routes, the current user and application,
 // application commands (global and guild, including bulk overwrite),
@@ -57,7 +63,10 @@
 // require "Authorization: Bot <token>" and answer 401 otherwise; interaction
 // callbacks and webhook-token routes need no authorization, as on Discord.
 // Tests can add routes ([Server.Handle]) and inject one-off failures
-// ([Server.RateLimitOnce], [Server.FailOnce]).
+// ([Server.RateLimitOnce], [Server.FailOnce]), and start Discord's global
+// rate limit ([Server.RateLimitGlobalOnce]), during which every other
+// request is refused with 429 except interaction callbacks and webhooks, as
+// on Discord.
 //
 // Some Discord rules that commonly bite bots are enforced with Discord's
 // error codes: an interaction can be acknowledged only once (40060), only

@@ -18,7 +18,8 @@ import (
 
 // Identify is a recorded op 2 IDENTIFY payload.
 type Identify struct {
-	Conn           int // connection number, 1-based, as in Stats.Connections
+	Conn           int       // connection number, 1-based, as in Stats.Connections
+	Time           time.Time // when it arrived
 	Token          string
 	Intents        discordgo.Intent
 	Shard          *[2]int
@@ -115,6 +116,21 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	version := 10
 	if v, err := strconv.Atoi(q.Get("v")); err == nil {
 		version = v
+	}
+	s.mu.Lock()
+	refuse := s.refuseConns > 0
+	if refuse {
+		s.refuseConns--
+		s.stats.Refused++
+		s.broadcastLocked()
+	}
+	if final := s.finalClose; final != 0 {
+		s.violation("gateway: the client reconnected after close %d, after which Discord says not to", final)
+	}
+	s.mu.Unlock()
+	if refuse {
+		http.Error(w, "discordtest: connection refused", http.StatusServiceUnavailable)
+		return
 	}
 	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
 	ws, err := up.Upgrade(w, r, nil)
@@ -271,8 +287,10 @@ func (s *Server) clientClosed(c *gwConn, code int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c.closeCode = code
-	// Discord: closing with 1000 or 1001 invalidates the session.
-	if (code == websocket.CloseNormalClosure || code == websocket.CloseGoingAway) &&
+	// Discord: closing with 1000 or 1001 invalidates the session; but not
+	// a close that answers the server's own close frame, which is only
+	// the other half of the closing handshake.
+	if (code == websocket.CloseNormalClosure || code == websocket.CloseGoingAway) && !c.closing &&
 		!s.opts.KeepSessionOnNormalClose && c.sess != nil && c.sess.conn == c {
 		s.invalidateLocked(c.sess)
 	}
@@ -334,7 +352,7 @@ func (s *Server) handlePayload(c *gwConn, mt int, data []byte) {
 }
 
 func (s *Server) tokenOK(tok string) bool {
-	return tok == s.opts.Token || tok == "Bot "+s.opts.Token
+	return !s.revoked && (tok == s.opts.Token || tok == "Bot "+s.opts.Token)
 }
 
 func (s *Server) identifyLocked(c *gwConn, d json.RawMessage) {
@@ -354,7 +372,7 @@ func (s *Server) identifyLocked(c *gwConn, d json.RawMessage) {
 	rec := Identify{
 		Conn: c.id, Token: id.Token, Shard: id.Shard, Compress: id.Compress,
 		LargeThreshold: id.LargeThreshold, Properties: id.Properties,
-		Raw: append(json.RawMessage(nil), d...),
+		Raw: append(json.RawMessage(nil), d...), Time: time.Now(),
 	}
 	if id.Intents != nil {
 		rec.Intents = discordgo.Intent(*id.Intents)
@@ -378,6 +396,15 @@ func (s *Server) identifyLocked(c *gwConn, d json.RawMessage) {
 	}
 	if sh := id.Shard; sh != nil && (sh[1] < 1 || sh[0] < 0 || sh[0] >= sh[1]) {
 		c.closeLocked(4010, "Invalid shard.")
+		return
+	}
+	if s.refuseIdentifies > 0 {
+		// Discord answers op 9 to an IDENTIFY it cannot take now (for
+		// example over the identify concurrency); the connection stays
+		// open for another.
+		s.refuseIdentifies--
+		c.sendLocked([]byte(`{"op":9,"d":false,"s":null,"t":null}`))
+		s.stats.InvalidSessions++
 		return
 	}
 
@@ -733,6 +760,75 @@ func (s *Server) SendInvalidSession(resumable bool) error {
 	c.state = stateHello
 	s.broadcastLocked()
 	return nil
+}
+
+// CloseConnection closes the current gateway connection with a close frame
+// carrying code and reason, as Discord does when it ends a connection. What
+// the code does to the session follows Discord's table: after 4007 (invalid
+// sequence) and 4009 (session timed out) the session is gone, so a RESUME
+// is answered with op 9; after 4004 and 4010–4014 the client must not
+// reconnect at all, and a connection it opens later fails the test; any
+// other code leaves the session resumable. To reset the token itself, use
+// RevokeToken.
+func (s *Server) CloseConnection(code int, reason string) error {
+	s.mu.Lock()
+	s.settleLocked()
+	defer s.mu.Unlock()
+	c := s.liveLocked()
+	if c == nil {
+		return ErrNoConnection
+	}
+	s.closeWithLocked(c, code, reason)
+	return nil
+}
+
+func (s *Server) closeWithLocked(c *gwConn, code int, reason string) {
+	switch code {
+	case 4007, 4009:
+		if c.sess != nil {
+			s.invalidateLocked(c.sess)
+		}
+	case 4004, 4010, 4011, 4012, 4013, 4014:
+		if c.sess != nil {
+			s.invalidateLocked(c.sess)
+		}
+		s.finalClose = code
+	}
+	c.closeLocked(code, reason)
+	s.broadcastLocked()
+}
+
+// RevokeToken resets the bot's token, as a member of the team can in the
+// Developer Portal: the current connection is closed with 4004
+// Authentication failed, and from now on the old token is refused by the
+// gateway (4004) and by REST (401).
+func (s *Server) RevokeToken() {
+	s.mu.Lock()
+	s.settleLocked()
+	defer s.mu.Unlock()
+	s.revoked = true
+	if c := s.liveLocked(); c != nil {
+		s.closeWithLocked(c, 4004, "Authentication failed.")
+	}
+	s.broadcastLocked()
+}
+
+// RefuseIdentifies answers the next n IDENTIFYs with op 9 INVALID SESSION
+// (d=false) instead of READY, leaving the connection open for another
+// IDENTIFY: a storm of invalid sessions. Stats.InvalidSessions counts them.
+func (s *Server) RefuseIdentifies(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refuseIdentifies += n
+}
+
+// RefuseConnections answers the next n websocket upgrades with 503, as a
+// gateway node that is down: the client's dial fails. Stats.Refused counts
+// them.
+func (s *Server) RefuseConnections(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refuseConns += n
 }
 
 // SetHeartbeatACK turns op 11 answers to heartbeats on (the default) or off.

@@ -115,6 +115,7 @@ type response struct {
 	status int
 	body   any // nil: no body
 	header map[string]string
+	global time.Duration // a fault that starts the global rate limit for this long
 }
 
 func apiError(status, code int, msg string) response {
@@ -177,6 +178,30 @@ func (s *Server) RateLimitOnce(method, pattern string, retryAfter time.Duration)
 			"X-RateLimit-Scope":       "user",
 		},
 	})
+}
+
+// RateLimitGlobalOnce makes the next request matching method and path
+// pattern fail with the 429 of Discord's global rate limit, as Discord
+// documents it: Retry-After, X-RateLimit-Global and "global": true, and no
+// bucket headers. From then until retryAfter has passed, every other
+// request fails the same way, as on Discord, except the interaction
+// callback and webhook routes, which Discord exempts from the global limit.
+func (s *Server) RateLimitGlobalOnce(method, pattern string, retryAfter time.Duration) {
+	s.addFault(method, pattern, response{status: http.StatusTooManyRequests, global: retryAfter})
+}
+
+// globalLimit is the answer to a request during the global rate limit.
+func globalLimit(left time.Duration) response {
+	secs := left.Seconds()
+	return response{
+		status: http.StatusTooManyRequests,
+		body:   map[string]any{"message": "You are being rate limited.", "retry_after": secs, "global": true},
+		header: map[string]string{
+			"Retry-After":        strconv.Itoa(int(math.Ceil(secs))),
+			"X-RateLimit-Global": "true",
+			"X-RateLimit-Scope":  "global",
+		},
+	}
 }
 
 // FailOnce makes the next request matching method and path pattern fail
@@ -301,22 +326,32 @@ func (s *Server) dispatchRoute(req *Request) response {
 	if found != nil {
 		req.Route = found.method + " " + found.pattern
 	}
+	revoked := s.revoked
 	for i, f := range s.faults {
 		if f.method != "" && f.method != req.Method {
 			continue
 		}
 		if _, ok := matchSegs(f.segs, segs); ok {
 			s.faults = append(s.faults[:i], s.faults[i+1:]...)
+			resp := f.resp
+			if resp.global > 0 {
+				s.globalUntil = time.Now().Add(resp.global)
+				resp = globalLimit(resp.global)
+			}
 			s.mu.Unlock()
-			return f.resp
+			return resp
 		}
+	}
+	if left := time.Until(s.globalUntil); left > 0 && !exemptFromGlobal(req.Path) {
+		s.mu.Unlock()
+		return globalLimit(left)
 	}
 	s.mu.Unlock()
 
 	if found == nil {
 		return s.unknownRoute(req, methodMismatch)
 	}
-	if found.auth && req.Header.Get("Authorization") != "Bot "+s.opts.Token {
+	if found.auth && (revoked || req.Header.Get("Authorization") != "Bot "+s.opts.Token) {
 		return apiError(http.StatusUnauthorized, 0, "401: Unauthorized")
 	}
 	if found.custom != nil {
@@ -331,6 +366,12 @@ func (s *Server) dispatchRoute(req *Request) response {
 		resp.body = mustJSON(resp.body)
 	}
 	return resp
+}
+
+// exemptFromGlobal reports whether a route escapes the global rate limit:
+// Discord exempts interaction callbacks and interaction webhooks.
+func exemptFromGlobal(path string) bool {
+	return strings.HasPrefix(path, "/interactions/") || strings.HasPrefix(path, "/webhooks/")
 }
 
 func (s *Server) unknownRoute(req *Request, methodMismatch bool) response {

@@ -118,10 +118,20 @@ type Server struct {
 	received   []GatewayMessage
 	stats      Stats
 	noACK      bool
+	// refuseIdentifies answers that many more IDENTIFYs with op 9.
+	refuseIdentifies int
+	// refuseConns answers that many more websocket upgrades with 503.
+	refuseConns int
+	// revoked: the token was reset; Discord refuses it everywhere.
+	revoked bool
+	// finalClose is the close code after which Discord says not to
+	// reconnect, once sent; a later connection is a client error.
+	finalClose int
 
 	// REST state.
 	requests     []Request
 	faults       []*fault
+	globalUntil  time.Time // the global rate limit lasts until then
 	custom       []*route
 	routes       []*route
 	interactions map[string]*interaction // by token
@@ -135,6 +145,7 @@ type Stats struct {
 	Connections     int // websocket connections accepted
 	Live            int // websocket connections currently open
 	Identifies      int // IDENTIFY payloads received, including rejected ones
+	Refused         int // websocket upgrades refused (RefuseConnections)
 	Ready           int // READY dispatches sent
 	Resumes         int // RESUME payloads received, including rejected ones
 	Resumed         int // RESUMED dispatches sent
