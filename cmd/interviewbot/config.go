@@ -39,6 +39,10 @@ type config struct {
 	// are the reverse proxies whose X-Forwarded-For names the client.
 	PublicURL      string
 	TrustedProxies []netip.Prefix
+	// RefusedWait is how long run waits before it exits after Discord
+	// refuses its configuration, so that restart policies that restart
+	// whatever the status do not spend the token's daily IDENTIFYs.
+	RefusedWait time.Duration
 }
 
 // option is one setting of a command: a flag, the environment variable it
@@ -168,6 +172,21 @@ func durationOpt(p *time.Duration) func(string) error {
 	}
 }
 
+// waitOpt is durationOpt that also takes 0, for "do not wait".
+func waitOpt(p *time.Duration) func(string) error {
+	return func(v string) error {
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if strings.TrimSpace(v) == "0" {
+			d, err = 0, nil
+		}
+		if err != nil || d < 0 {
+			return errors.New("is not a duration, like 5m or 30s (0 for none)")
+		}
+		*p = d
+		return nil
+	}
+}
+
 // options are the settings that configure the bot, bound to c.
 func (c *config) options() []*option {
 	return []*option{
@@ -200,6 +219,7 @@ func (c *config) options() []*option {
 		{name: "log-questions", env: "LOG_QUESTIONS", def: "false", usage: "log the text of questions", apply: boolOpt(&c.LogQuestions)},
 		{name: "register", env: "REGISTER_COMMANDS", def: "false", usage: "register the slash commands at start-up", apply: boolOpt(&c.Register)},
 		{name: "public-url", env: "PUBLIC_URL", kind: "string", usage: "the web site's address as the public reaches it, like https://bot.example.com", apply: publicURLOpt(&c.PublicURL)},
+		{name: "refused-wait", env: "REFUSED_WAIT", def: "5m", kind: "duration", usage: "when Discord refuses the token or intents, wait this long before exiting with status 78 (0: at once)", apply: waitOpt(&c.RefusedWait)},
 		{name: "trusted-proxies", env: "TRUSTED_PROXIES", kind: "string", usage: "reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the client", apply: proxiesOpt(&c.TrustedProxies)},
 	}
 }

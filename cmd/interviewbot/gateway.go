@@ -37,7 +37,7 @@ func runGateway(ctx context.Context, args []string, env func(string) string, con
 	c, err := parseConfig("run", "interviewbot [run] [flags]",
 		"Connects to Discord over the gateway and answers /ask, the other commands and\n"+
 			"mentions; serves /healthz, /readyz and /metrics, and the web site at /, on -addr.",
-		[]string{"token", "app-id", "guild-id", "api-url", "shard-id", "shard-count", "addr", "log-format", "log-level", "log-questions", "public-url", "trusted-proxies"},
+		[]string{"token", "app-id", "guild-id", "api-url", "shard-id", "shard-count", "addr", "log-format", "log-level", "log-questions", "public-url", "refused-wait", "trusted-proxies"},
 		args, env, stdout)
 	if err != nil {
 		return err
@@ -138,5 +138,27 @@ func serveGateway(ctx context.Context, c config, log *slog.Logger) error {
 			errs = append(errs, err)
 		}
 	}
-	return errors.Join(errs...)
+	err = errors.Join(errs...)
+	if errors.Is(err, bot.ErrRefused) {
+		refusedPause(ctx, c.RefusedWait, log)
+	}
+	return err
+}
+
+// refusedPause waits d, or until ctx ends, before run exits after Discord
+// refused the configuration. Retrying cannot help, yet Docker's restart
+// policies restart at once whatever the status, and each start costs one
+// of the roughly 1,000 IDENTIFYs a day after which Discord resets the
+// token: waiting keeps a restart loop to a few hundred a day.
+func refusedPause(ctx context.Context, d time.Duration, log *slog.Logger) {
+	if d <= 0 {
+		return
+	}
+	log.Error("Discord refused the configuration; fix it, then restart", "exit_in", d.String(), "exit_status", exitRefused)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
 }

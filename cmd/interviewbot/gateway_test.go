@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"net"
 	"net/url"
 	"os"
@@ -128,17 +129,54 @@ func TestRunGateway(t *testing.T) {
 }
 
 // TestRunGatewayDiscordRefuses: a token Discord does not accept stops the
-// bot with exit status 1 and a hint, and without showing the token.
+// bot with exit status 78 (EX_CONFIG) and a hint, without showing the
+// token, once REFUSED_WAIT has passed or a signal ends the wait.
 func TestRunGatewayDiscordRefuses(t *testing.T) {
 	t.Parallel()
 	discord := discordtest.NewServer(t, discordtest.Options{})
 	env := map[string]string{"DISCORD_TOKEN": serveToken, "DISCORD_API_URL": discord.APIURL(), "HTTP_ADDR": "127.0.0.1:0"}
-	stdout, stderr, err := runCLI(t, env, "")
-	if err == nil || exitCode(err) != 1 || !strings.Contains(err.Error(), "4004") || !strings.Contains(err.Error(), "Reset Token") {
-		t.Fatalf("run = %v (exit %d), want the 4004 close explained", err, exitCode(err))
+	tests := []struct {
+		name string
+		wait string
+		// stopAfter cancels run's context, as SIGTERM does; 0 for never.
+		stopAfter time.Duration
+		// least is how long run must have waited after the refusal.
+		least time.Duration
+	}{
+		{name: "no wait", wait: "0"},
+		{name: "waits", wait: "400ms", least: 400 * time.Millisecond},
+		{name: "a signal ends the wait", wait: "1h", stopAfter: 300 * time.Millisecond},
 	}
-	if strings.Contains(stdout+stderr+err.Error(), serveToken) {
-		t.Error("the output shows the token")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := maps.Clone(env)
+			e["REFUSED_WAIT"] = tt.wait
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			if tt.stopAfter > 0 {
+				time.AfterFunc(tt.stopAfter, cancel)
+			}
+			var stdout, stderr bytes.Buffer
+			start := time.Now()
+			err := run(ctx, []string{"interviewbot"}, func(k string) string { return e[k] }, strings.NewReader(""), &stdout, &stderr)
+			took := time.Since(start)
+			if err == nil || exitCode(err) != 78 || !strings.Contains(err.Error(), "4004") || !strings.Contains(err.Error(), "Reset Token") {
+				t.Fatalf("run = %v (exit %d), want the 4004 close explained and status 78", err, exitCode(err))
+			}
+			if took < tt.least {
+				t.Errorf("run returned after %v, before REFUSED_WAIT's %v", took, tt.least)
+			}
+			if tt.stopAfter > 0 && ctx.Err() == context.DeadlineExceeded {
+				t.Errorf("run outlived its context: the signal did not end the wait")
+			}
+			if tt.wait != "0" && !strings.Contains(stderr.String(), "exit_in="+tt.wait) {
+				t.Errorf("stderr does not say when the bot will exit:\n%s", stderr.String())
+			}
+			if strings.Contains(stdout.String()+stderr.String()+err.Error(), serveToken) {
+				t.Error("the output shows the token")
+			}
+		})
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/interviewbot/interviewbot/bot"
 )
 
 const usage = `interviewbot answers questions about Mark Zuckerberg's interview on Meta's
@@ -43,8 +45,16 @@ func exitCode(err error) int {
 	if errors.As(err, &u) {
 		return 2
 	}
+	if errors.Is(err, bot.ErrRefused) {
+		return exitRefused
+	}
 	return 1
 }
+
+// exitRefused is the status when Discord refuses the token or the intents:
+// EX_CONFIG, which systemd's RestartPreventExitStatus can name so that the
+// bot stays down until someone fixes its configuration.
+const exitRefused = 78
 
 // run is the whole program: main only calls it and exits with exitCode of
 // its error, which run has already reported on stderr. Everything it needs
