@@ -27,12 +27,11 @@ COPY . .
 ARG VERSION=dev
 ARG COMMIT=unknown
 # Inlining is turned off in the dependencies that never run on the path of a
-# question (geo queries, the older index formats, protobuf, the Discord and
-# Prometheus clients, voice crypto): half a megabyte less, at no cost to the
+# question (geo queries, the older index formats, the on-disk store, the
+# Discord client, voice crypto): half a megabyte less, at no cost to the
 # search and the answer, which keep it.
 RUN go build -trimpath \
       -gcflags=github.com/blevesearch/geo/...=-l \
-      -gcflags=github.com/blevesearch/bleve/v2/index/upsidedown/...=-l \
       -gcflags=github.com/blevesearch/zapx/v11/...=-l \
       -gcflags=github.com/blevesearch/zapx/v12/...=-l \
       -gcflags=github.com/blevesearch/zapx/v13/...=-l \
@@ -40,8 +39,6 @@ RUN go build -trimpath \
       -gcflags=github.com/blevesearch/zapx/v15/...=-l \
       -gcflags=github.com/blevesearch/zapx/v16/...=-l \
       -gcflags=go.etcd.io/bbolt/...=-l \
-      -gcflags=google.golang.org/protobuf/...=-l \
-      -gcflags=github.com/prometheus/...=-l \
       -gcflags=github.com/bwmarrin/discordgo/...=-l \
       -gcflags=golang.org/x/crypto/...=-l \
       -ldflags "-s -w -X main.version=${VERSION} -X main.commit=${COMMIT}" \

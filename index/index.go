@@ -35,13 +35,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
@@ -77,8 +78,13 @@ const (
 // Index answers questions about one article. It is safe for concurrent use.
 type Index struct {
 	article *data.Article
-	bleve   bleve.Index
-	reader  bleveindex.Index // the same, for its searchers (see match)
+	// bleve is the index: scorch in memory, used directly rather than
+	// through package bleve, whose registry of every index type, store
+	// and analyser would be most of the binary's search code.
+	bleve   bleveindex.Index
+	mapping *mapping.IndexMappingImpl
+	// queue is bleve's analysis queue; its goroutines end with Close.
+	queue *bleveindex.AnalysisQueue
 	// matchPools holds bleve's DocumentMatch pools for reuse: a search
 	// that makes its own allocates more in it than in all else.
 	matchPools sync.Pool
@@ -186,13 +192,17 @@ func NewWithOptions(a *data.Article, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("english analyzer: %w", err)
 	}
-	// NewMemOnly would silently ignore BM25: scorch in memory does not.
-	b, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
+	queue := bleveindex.NewAnalysisQueue(runtime.GOMAXPROCS(0))
+	b, err := scorch.NewScorch(scorch.Name, map[string]any{"path": ""}, queue)
+	if err == nil {
+		err = b.Open()
+	}
 	if err != nil {
+		queue.Close()
 		return nil, fmt.Errorf("create index: %w", err)
 	}
 	ix := &Index{
-		article: a, bleve: b, en: en, cache: newResultCache(opts.CacheSize),
+		article: a, bleve: b, mapping: newMapping(), queue: queue, en: en, cache: newResultCache(opts.CacheSize),
 		zhFold: newFolder(zhGroups), enFold: newFolder(enGroups),
 	}
 	ix.matchPools.New = func() any { return search.NewDocumentMatchPool(64, 0) }
@@ -214,7 +224,7 @@ func NewWithOptions(a *data.Article, opts Options) (*Index, error) {
 	err = ix.indexPassages(b)
 	side.Wait()
 	if err != nil {
-		return nil, errors.Join(err, b.Close())
+		return nil, errors.Join(err, ix.Close())
 	}
 	return ix, nil
 }
@@ -222,7 +232,7 @@ func NewWithOptions(a *data.Article, opts Options) (*Index, error) {
 // indexPassages analyses the passages, half on each of two cores, and
 // indexes them in one batch while the statistics are read from the same
 // tokens.
-func (ix *Index) indexPassages(b bleve.Index) error {
+func (ix *Index) indexPassages(b bleveindex.Index) error {
 	a := ix.article
 	texts := make([]passageText, len(a.Passages))
 	var wg sync.WaitGroup
@@ -236,11 +246,9 @@ func (ix *Index) indexPassages(b bleve.Index) error {
 		texts[i] = ix.passageText(a, &a.Passages[i])
 	}
 	wg.Wait()
-	batch := b.NewBatch()
+	batch := bleveindex.NewBatch()
 	for i := range texts {
-		if err := batch.IndexAdvanced(passageDocument(a.Passages[i].ID, texts[i])); err != nil {
-			return fmt.Errorf("index passage %s: %w", a.Passages[i].ID, err)
-		}
+		batch.Update(passageDocument(a.Passages[i].ID, texts[i]))
 	}
 	wg.Go(func() { ix.stats = newTermStats(texts) })
 	err := b.Batch(batch)
@@ -248,14 +256,15 @@ func (ix *Index) indexPassages(b bleve.Index) error {
 	if err != nil {
 		return fmt.Errorf("index passages: %w", err)
 	}
-	if ix.reader, err = b.Advanced(); err != nil {
-		return fmt.Errorf("index passages: %w", err)
-	}
 	return nil
 }
 
 // Close releases the index.
-func (ix *Index) Close() error { return ix.bleve.Close() }
+func (ix *Index) Close() error {
+	err := ix.bleve.Close()
+	ix.queue.Close()
+	return err
+}
 
 // Article returns the article the index was built from.
 func (ix *Index) Article() *data.Article { return ix.article }
@@ -362,13 +371,13 @@ func (ix *Index) rank(ctx context.Context, q *question) ([]scored, error) {
 // collector's pools, stored-field loading and result maps cost more than
 // the search itself. The scores are bleve's own (TestRankMatchesBleve).
 func (ix *Index) match(ctx context.Context, q *question) ([]scored, error) {
-	reader, err := ix.reader.Reader()
+	reader, err := ix.bleve.Reader()
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	defer reader.Close()
 	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey, search.GetScoringModelCallbackFn(bm25))
-	s, err := ix.query(q).Searcher(ctx, reader, ix.bleve.Mapping(), search.SearcherOptions{})
+	s, err := ix.query(q).Searcher(ctx, reader, ix.mapping, search.SearcherOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}

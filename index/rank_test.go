@@ -5,12 +5,14 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/interviewbot/interviewbot/data"
 )
 
-// TestRankMatchesBleve checks that reading bleve's searcher directly gives
-// the passages and scores that bleve's own search does.
+// TestRankMatchesBleve checks that scorch used directly, read through its
+// searcher, gives the passages and scores that package bleve's own index
+// and search do over the same documents.
 func TestRankMatchesBleve(t *testing.T) {
 	a, err := data.Load()
 	if err != nil {
@@ -21,6 +23,20 @@ func TestRankMatchesBleve(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
+	b, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	batch := b.NewBatch()
+	for i := range a.Passages {
+		if err := batch.IndexAdvanced(passageDocument(a.Passages[i].ID, ix.passageText(a, &a.Passages[i]))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Batch(batch); err != nil {
+		t.Fatal(err)
+	}
 	for _, text := range []string{"小扎為什麼說研究員更在乎GPU?", "数据中心为什么要搭帐篷", "How soon does Zuckerberg think superintelligence will arrive?", "Hyperian 5GW", "天氣"} {
 		t.Run(text, func(t *testing.T) {
 			q := ix.parse(text)
@@ -28,7 +44,7 @@ func TestRankMatchesBleve(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := ix.bleve.SearchInContext(t.Context(), bleve.NewSearchRequestOptions(ix.query(q), len(a.Passages), 0, false))
+			res, err := b.SearchInContext(t.Context(), bleve.NewSearchRequestOptions(ix.query(q), len(a.Passages), 0, false))
 			if err != nil {
 				t.Fatal(err)
 			}
