@@ -20,7 +20,7 @@ import (
 // thresholds below were chosen on another set (testdata/blind-tune.jsonl).
 const (
 	// chatThreshold: at or above, small talk.
-	chatThreshold = 0.5
+	chatThreshold = 0.4
 	// answerThreshold: at or above, the passages answer; unsureThreshold:
 	// at or above, the closest passage is shown with a caveat.
 	answerThreshold = 0.5

@@ -49,6 +49,7 @@ var zhGroups = [][]string{
 	{"神话", "希腊", "罗马"},
 	{"实验室", "lab", "labs"},
 	{"采访", "访谈", "专访", "对谈"},
+	{"摘要", "懒人包", "重点", "总结", "概要", "大意", "要点", "概括", "重点整理", "summary", "tl;dr", "tldr"},
 	{"节目", "电视台", "频道", "电台", "播客"},
 }
 
@@ -69,5 +70,6 @@ var enGroups = [][]string{
 	{"altman", "sama"},
 	{"myth", "myths", "mythology", "greek", "roman"},
 	{"interview", "conversation"},
+	{"summary", "summarize", "summarise", "summarized", "recap", "gist", "overview", "rundown", "takeaways", "key points", "main points", "tl;dr", "tldr"},
 	{"show", "program", "programme", "podcast", "episode", "broadcast", "broadcaster", "channel"},
 }

@@ -4,58 +4,58 @@ package index
 
 // chatModel says whether a message is small talk.
 var chatModel = model{
-	bias: 3.00678,
+	bias: 2.91553,
 	weights: [nFeatures]float64{
-		1.30094,   // coverage
-		-2.14655,  // best coverage
-		0.615857,  // covered
-		-0.276317, // content
-		1.04697,   // unknown
-		-3.59613,  // units
-		-0.593863, // score
-		0.71244,   // margin
-		2.68099,   // chinese
-		-0.373709, // text coverage
-		-1.30179,  // aids coverage
-		-1.15735,  // kind asked
-		-3.3519,   // kind missing
-		6.2459,    // chat
-		3.8254,    // you
-		-0.999215, // no content
-		-0.816255, // unknown words
-		-0.277544, // rarest covered
-		-0.357798, // missing known
-		-0.161985, // missing unknown
-		-1.07508,  // raw coverage
-		-0.167591, // unknown names
+		1.00041,    // coverage
+		-1.80395,   // best coverage
+		0.494859,   // covered
+		-0.786248,  // content
+		0.972231,   // unknown
+		-2.68845,   // units
+		0.211489,   // score
+		-0.0543592, // margin
+		2.08001,    // chinese
+		-1.15986,   // text coverage
+		-1.25116,   // aids coverage
+		-1.36245,   // kind asked
+		-1.67992,   // kind missing
+		7.42973,    // chat
+		4.33558,    // you
+		-0.799681,  // no content
+		-0.839491,  // unknown words
+		0.32673,    // rarest covered
+		-0.471885,  // missing known
+		-0.254597,  // missing unknown
+		-2.21747,   // raw coverage
+		0.00893437, // unknown names
 	},
 }
 
 // answerModel says how likely the best passages answer a question.
 var answerModel = model{
-	bias: -2.77671,
+	bias: -2.17772,
 	weights: [nFeatures]float64{
-		-1.88824,   // coverage
-		-1.49843,   // best coverage
-		1.25724,    // covered
-		-0.383468,  // content
-		-1.01751,   // unknown
-		0.248594,   // units
-		0.70162,    // score
-		-0.743845,  // margin
-		-0.352542,  // chinese
-		0.360665,   // text coverage
-		3.40599,    // aids coverage
-		-0.53684,   // kind asked
-		-0.996114,  // kind missing
-		-0.811923,  // chat
-		-0.588141,  // you
-		-2.38373,   // no content
-		0.388055,   // unknown words
-		0.0963122,  // rarest covered
-		-0.0149758, // missing known
-		-0.0693061, // missing unknown
-		2.37733,    // raw coverage
-		-0.335697,  // unknown names
+		-2.08761,   // coverage
+		-2.01122,   // best coverage
+		1.41954,    // covered
+		-0.553575,  // content
+		-1.67239,   // unknown
+		0.27167,    // units
+		0.687943,   // score
+		-0.594447,  // margin
+		-0.458672,  // chinese
+		0.241506,   // text coverage
+		3.43429,    // aids coverage
+		-0.561958,  // kind asked
+		-1.13722,   // kind missing
+		-0.877748,  // chat
+		-0.566098,  // you
+		-3.38443,   // no content
+		0.581909,   // unknown words
+		0.150137,   // rarest covered
+		-0.0488722, // missing known
+		-0.0924153, // missing unknown
+		2.36734,    // raw coverage
+		-0.42847,   // unknown names
 	},
 }

@@ -52,7 +52,7 @@ var asking = []struct {
 }{
 	{kindTime,
 		[]string{"when", "how long", "how soon", "how fast", "how quickly", "how many years", "how many months", "what year", "timeline", "time line", "timeframe", "time frame", "eta", "by when"},
-		[]string{"什么时候", "啥时候", "何时", "几时", "多久", "几年", "多长时间", "哪一年", "哪年", "时间表", "时间线", "多快", "多少年"}},
+		[]string{"什么时候", "啥时候", "何时", "几时", "多久", "几年", "多长时间", "哪一年", "哪年", "时间表", "时间线", "时程", "多快", "多少年"}},
 	{kindAmount,
 		[]string{"how much", "how many", "what amount", "what number", "what figure", "how expensive", "cost"},
 		[]string{"多少", "几个", "几位", "几家", "几亿", "多贵", "几成", "几倍"}},

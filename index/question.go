@@ -52,7 +52,26 @@ func (ix *Index) parse(text string) *question {
 	var zhAsked, lowerAsked string
 	q.kinds, zhAsked, lowerAsked = ix.asker.kinds(q.zh, q.lower)
 
-	q.zhContent = ix.lex.stripZH(zhAsked)
+	ix.readContent(q, zhAsked, lowerAsked)
+	if len(q.content.units) == 0 && q.kinds != 0 {
+		// Words of asking alone ("timeline", "多久") are what is asked
+		// about.
+		ix.readContent(q, q.zh, q.lower)
+	}
+	q.raw = ix.words(strings.ReplaceAll(q.zh, zuckerbergZH[0], " "), q.lower, func(t string) bool { return t == zuckerbergEN[0] })
+
+	q.zhSearch = ix.stats.rarest("z:", q.zhTerms, maxQueryTerms)
+	q.enSearch = ix.stats.rarest("e:", q.enTerms, maxQueryTerms)
+	q.corrections = ix.stats.corrections(q)
+	q.rarest = ix.stats.rarestOf(q.zhSearch, q.enSearch)
+	return q
+}
+
+// readContent reads the content of q from its canonical Chinese zh and
+// lower-case English en, once the words of asking are taken out.
+func (ix *Index) readContent(q *question, zh, en string) {
+	q.zhContent = ix.lex.stripZH(zh)
+	q.zhTerms, q.latin, q.enTerms = nil, nil, nil
 	seen := map[string]bool{}
 	for _, tok := range ix.zh.Analyze([]byte(q.zhContent)) {
 		t := string(tok.Term)
@@ -65,21 +84,14 @@ func (ix *Index) parse(text string) *question {
 			q.latin = append(q.latin, t)
 		}
 	}
-	q.content = ix.words(q.zhContent, ix.lex.stripEN(lowerAsked), ix.lex.stopWord)
+	q.content = ix.words(q.zhContent, ix.lex.stripEN(en), ix.lex.stopWord)
 	for _, t := range q.content.latinTerms {
 		if !slices.Contains(q.enTerms, t) {
 			q.enTerms = append(q.enTerms, t)
 		}
 	}
 	q.zhMarks = marks(q.zhTerms, ix.synonyms.zh, q.zhContent)
-	q.enMarks = marks(q.enTerms, ix.synonyms.en, lowerAsked)
-	q.raw = ix.words(strings.ReplaceAll(q.zh, zuckerbergZH[0], " "), q.lower, func(t string) bool { return t == zuckerbergEN[0] })
-
-	q.zhSearch = ix.stats.rarest("z:", q.zhTerms, maxQueryTerms)
-	q.enSearch = ix.stats.rarest("e:", q.enTerms, maxQueryTerms)
-	q.corrections = ix.stats.corrections(q)
-	q.rarest = ix.stats.rarestOf(q.zhSearch, q.enSearch)
-	return q
+	q.enMarks = marks(q.enTerms, ix.synonyms.en, en)
 }
 
 // words are the units of a text that coverage weighs: its runs of Chinese
