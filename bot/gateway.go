@@ -788,7 +788,7 @@ func (c *trackedConn) Close() error {
 // these, and starting again with the same configuration meets the same
 // refusal: a process should exit with a status its supervisor does not
 // restart at once (78, EX_CONFIG).
-var ErrRefused = errors.New("Discord refused the bot's configuration")
+var ErrRefused = errors.New("the bot's configuration was refused by Discord")
 
 // refusedError is a close that means ErrRefused, with what to do about it.
 type refusedError struct {
