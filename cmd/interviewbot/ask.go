@@ -157,7 +157,12 @@ func writeText(w io.Writer, a *data.Article, q string, res *index.Result, err er
 	lang := index.LangFor(locale, res.Question)
 	switch res.Verdict {
 	case index.Chat:
-		fmt.Fprintf(w, "  %s\n\n", bot.ChatText(res.Greeting, lang))
+		// The bot offers the topics as buttons; here they are lines to copy.
+		fmt.Fprintf(w, "  %s\n", bot.ChatText(res.Greeting, lang))
+		for _, tp := range a.Topics[:min(5, len(a.Topics))] {
+			fmt.Fprintf(w, "  - %s\n", lang.Pick(tp.QuestionEN, tp.QuestionZH))
+		}
+		fmt.Fprintln(w)
 		return
 	case index.None:
 		fmt.Fprintf(w, "  The interview doesn't answer that (confidence %.2f).\n", res.Confidence)

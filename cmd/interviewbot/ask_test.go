@@ -474,3 +474,26 @@ func TestAskVerdicts(t *testing.T) {
 		}
 	}
 }
+
+// TestAskChatText: small talk in text mode greets back and lists topics to
+// ask, in the asker's language, and quotes no passage.
+func TestAskChatText(t *testing.T) {
+	for _, tt := range []struct{ question, greeting, topic string }{
+		{"hi", "Hi!", "Scale AI"},
+		{"謝謝", "不客氣", "為什麼"},
+		{"你好", "你好", "为什么"},
+	} {
+		t.Run(tt.question, func(t *testing.T) {
+			out, _, err := runCLI(t, nil, "", "ask", tt.question)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out, tt.greeting) || !strings.Contains(out, "\n  - ") || !strings.Contains(out, tt.topic) {
+				t.Errorf("no greeting %q and topics with %q:\n%s", tt.greeting, tt.topic, out)
+			}
+			if strings.Contains(out, "passage ") {
+				t.Errorf("small talk quoted a passage:\n%s", out)
+			}
+		})
+	}
+}
