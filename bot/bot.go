@@ -1,8 +1,8 @@
-// Package bot is everything Discord: the command table, the handlers that
-// answer interactions and mentions, reply formatting within Discord's limits,
-// and the two transports that carry interactions in, the gateway and the HTTP
-// interactions endpoint. The core (Bot) knows nothing of either transport: it
-// takes an interaction and returns the response.
+// Package bot is the Discord core: the command table, the handlers that
+// answer interactions and mentions, and reply formatting within Discord's
+// limits. It knows nothing of the transports that carry interactions in
+// (packages gateway and interactions): it takes an interaction and returns
+// the response.
 package bot
 
 import (

@@ -13,7 +13,7 @@ import (
 // returns nil for messages the bot must ignore: its own, other bots', and
 // those that do not mention it.
 func (b *Bot) Mention(ctx context.Context, m *discordgo.Message, self string) *discordgo.MessageSend {
-	if m.Author == nil || m.Author.Bot || m.Author.ID == self || self == "" || !mentions(m, self) {
+	if m.Author == nil || m.Author.Bot || m.Author.ID == self || self == "" || !Mentions(m, self) {
 		return nil
 	}
 	question := strings.TrimSpace(strings.NewReplacer("<@"+self+">", " ", "<@!"+self+">", " ").Replace(m.Content))
@@ -39,8 +39,8 @@ func (b *Bot) Mention(ctx context.Context, m *discordgo.Message, self string) *d
 	}
 }
 
-// mentions reports whether m mentions the bot whose user ID is self.
-func mentions(m *discordgo.Message, self string) bool {
+// Mentions reports whether m mentions the bot whose user ID is self.
+func Mentions(m *discordgo.Message, self string) bool {
 	for _, u := range m.Mentions {
 		if u != nil && u.ID == self {
 			return true

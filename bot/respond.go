@@ -4,10 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/interviewbot/interviewbot/internal/discordrest"
 )
 
 // Responder delivers the responses to one interaction; each transport has
@@ -29,7 +30,7 @@ func (b *Bot) Serve(ctx context.Context, i *discordgo.Interaction, r Responder, 
 	if slowAfter <= 0 {
 		slowAfter = DefaultSlowAfter
 	}
-	return b.ServeBy(ctx, i, r, b.now().Add(slowAfter))
+	return b.ServeBy(ctx, i, r, b.now().Add(slowAfter), nil)
 }
 
 // ServeBy answers one interaction through r. An answer not ready by
@@ -47,16 +48,13 @@ func (b *Bot) Serve(ctx context.Context, i *discordgo.Interaction, r Responder, 
 //
 // Its errors never carry the interaction's token, which the URLs in net/http
 // errors do: both transports log them as they are.
-func (b *Bot) ServeBy(ctx context.Context, i *discordgo.Interaction, r Responder, deadline time.Time) error {
-	return b.serveBy(ctx, i, r, deadline, nil)
-}
-
-// serveBy is ServeBy taking a turn from workers, when not nil, to work on
-// the answer: so that no more than cap(workers) are worked on at once,
-// and the rest wait their turn where the deadline sees them.
-func (b *Bot) serveBy(ctx context.Context, i *discordgo.Interaction, r Responder, deadline time.Time, workers chan struct{}) error {
+//
+// When workers is not nil, the answer takes a turn from it to be worked on:
+// no more than cap(workers) are worked on at once, and the rest wait their
+// turn where the deadline sees them.
+func (b *Bot) ServeBy(ctx context.Context, i *discordgo.Interaction, r Responder, deadline time.Time, workers chan struct{}) error {
 	if err := b.serve(ctx, i, r, deadline, workers); err != nil {
-		return tokenSafe{err}
+		return discordrest.SafeError(err)
 	}
 	return nil
 }
@@ -147,35 +145,22 @@ func webhookEdit(resp *discordgo.InteractionResponse) *discordgo.WebhookEdit {
 	}
 }
 
-// noChoices is an autocomplete result with no suggestions, as Discord wants
+// NoChoices is an autocomplete result with no suggestions, as Discord wants
 // it: with an empty list. discordgo's InteractionResponseData drops an empty
 // list (choices is omitempty), and Discord answers 400 "choices: This field
 // is required" to a result without one.
-const noChoices = `{"type":8,"data":{"choices":[]}}`
+const NoChoices = `{"type":8,"data":{"choices":[]}}`
 
-// encodeResponse is the JSON of an interaction response as Discord takes it.
-func encodeResponse(resp *discordgo.InteractionResponse) ([]byte, error) {
-	if emptyAutocomplete(resp) {
-		return []byte(noChoices), nil
+// EncodeResponse is the JSON of an interaction response as Discord takes it.
+func EncodeResponse(resp *discordgo.InteractionResponse) ([]byte, error) {
+	if EmptyAutocomplete(resp) {
+		return []byte(NoChoices), nil
 	}
 	return json.Marshal(resp)
 }
 
-func emptyAutocomplete(resp *discordgo.InteractionResponse) bool {
+// EmptyAutocomplete reports whether resp is an autocomplete result with no
+// choices, which must be sent as NoChoices.
+func EmptyAutocomplete(resp *discordgo.InteractionResponse) bool {
 	return resp.Type == discordgo.InteractionApplicationCommandAutocompleteResult && (resp.Data == nil || len(resp.Data.Choices) == 0)
-}
-
-// waitFor waits for wg, or until ctx is done.
-func waitFor(ctx context.Context, wg *sync.WaitGroup) error {
-	done := make(chan struct{})
-	go func() {
-		wg.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -1,10 +1,17 @@
 package bot
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"net/url"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/interviewbot/interviewbot/data"
 )
 
 func TestEncodeResponse(t *testing.T) {
@@ -28,7 +35,7 @@ func TestEncodeResponse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := encodeResponse(tt.resp)
+			got, err := EncodeResponse(tt.resp)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -47,4 +54,33 @@ func TestEncodeResponse(t *testing.T) {
 func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// failingResponder fails every response the way net/http does, with the
+// callback URL, token included, in the error.
+type failingResponder struct{ secret string }
+
+func (f failingResponder) Respond(context.Context, *discordgo.InteractionResponse) error {
+	return &url.Error{Op: "Post", URL: "https://discord.com/api/v9/interactions/123/" + f.secret + "/callback", Err: errors.New("connection reset")}
+}
+
+func (f failingResponder) EditOriginal(context.Context, *discordgo.WebhookEdit) error {
+	return errors.New("not reached")
+}
+
+func TestServeErrorsCarryNoToken(t *testing.T) {
+	a, err := data.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := New(Config{Article: a})
+	r := failingResponder{secret: "aW50ZXJhY3Rpb246c2VjcmV0"}
+	err = b.Serve(context.Background(), &discordgo.Interaction{Type: discordgo.InteractionPing}, r, time.Second)
+	var ue *url.Error
+	if err == nil || strings.Contains(err.Error(), r.secret) || !strings.Contains(err.Error(), "connection reset") {
+		t.Errorf("Serve error = %v", err)
+	}
+	if !errors.As(err, &ue) {
+		t.Errorf("the *url.Error is lost: %#v", err)
+	}
 }

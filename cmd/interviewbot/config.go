@@ -17,7 +17,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/interviewbot/interviewbot/bot"
+	"github.com/interviewbot/interviewbot/internal/discordrest"
 )
 
 // config is everything the commands can be told, read once here: flags that
@@ -196,7 +196,7 @@ func (c *config) options() []*option {
 			apply: idOpt(&c.AppID, "application ID", "Developer Portal → your application → General Information → Application ID")},
 		{name: "guild-id", env: "DISCORD_GUILD_ID", kind: "string", usage: "register commands in this guild only, instantly",
 			apply: idOpt(&c.GuildID, "server ID", "turn on Developer Mode in Discord's settings, then right-click the server → Copy Server ID")},
-		{name: "api-url", env: "DISCORD_API_URL", def: bot.DiscordAPIURL, kind: "string", usage: "Discord REST base URL", apply: stringOpt(&c.APIURL)},
+		{name: "api-url", env: "DISCORD_API_URL", def: discordrest.DiscordAPIURL, kind: "string", usage: "Discord REST base URL", apply: stringOpt(&c.APIURL)},
 		{name: "public-key", env: "DISCORD_PUBLIC_KEY", kind: "string", usage: "application public key, hex", apply: stringOpt(&c.PublicKey)},
 		{name: "shard-id", env: "SHARD_ID", def: "0", kind: "int", usage: "this process's shard", apply: intOpt(&c.ShardID)},
 		{name: "shard-count", env: "SHARD_COUNT", def: "1", kind: "int", usage: "number of shards", apply: intOpt(&c.ShardCount)},

@@ -16,7 +16,9 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/interviewbot/interviewbot/bot"
+	"github.com/interviewbot/interviewbot/bot/interactions"
 	"github.com/interviewbot/interviewbot/data"
+	"github.com/interviewbot/interviewbot/internal/discordrest"
 )
 
 // restTimeout bounds one call to Discord's REST API: registering the
@@ -74,10 +76,20 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	srv := bot.NewServer(bot.ServerConfig{
+	// The index is built before the server starts: ready at once.
+	probes, err := newProbes(k, func() bool { return true })
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	srv, err := interactions.NewServer(interactions.ServerConfig{
 		Bot: b, PublicKey: key, Editor: session, Logger: log,
-		MetricsHandler: metrics, Metrics: metrics, ShutdownTimeout: shutdownTimeout,
+		Metrics: metrics, Fallback: probes, ShutdownTimeout: shutdownTimeout,
 	})
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	site, err := newSite(c, k, log)
 	if err != nil {
 		ln.Close()
@@ -114,7 +126,7 @@ func (c *config) restSession() (*discordgo.Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("discord session: %w", err)
 	}
-	rt, err := bot.NewTransport(c.APIURL, nil)
+	rt, err := discordrest.NewTransport(c.APIURL, nil)
 	if err != nil {
 		return nil, usageError{err}
 	}

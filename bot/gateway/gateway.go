@@ -1,4 +1,6 @@
-package bot
+// Package gateway carries interactions and mentions between Discord's
+// gateway (a websocket, through discordgo) and the core in package bot.
+package gateway
 
 import (
 	"bytes"
@@ -11,7 +13,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,24 +20,27 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
+
+	"github.com/interviewbot/interviewbot/bot"
+	"github.com/interviewbot/interviewbot/internal/discordrest"
 )
 
-// GatewayIntents are the events the bot asks Discord for: guilds (which
+// Intents are the events the bot asks Discord for: guilds (which
 // interactions need), and guild and direct messages for mentions.
 // MESSAGE_CONTENT is privileged and deliberately not requested: Discord
 // still delivers the content of messages that mention the bot, and of DMs.
-const GatewayIntents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
+const Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 
-// GatewayMetrics counts what happens to the gateway connection.
+// Metrics counts what happens to the gateway connection.
 // *metrics.Metrics implements it.
-type GatewayMetrics interface {
+type Metrics interface {
 	// Reconnect counts a session re-established after the first READY:
 	// resumed, or identified anew.
 	Reconnect()
 }
 
-// GatewayConfig is what a Gateway needs besides the Bot. Token is required.
-type GatewayConfig struct {
+// Config is what a Gateway needs besides the Bot. Token is required.
+type Config struct {
 	// Token is the bot token, with or without the "Bot " prefix.
 	Token string
 	// AppID is the application ID; when empty it is learnt from READY.
@@ -49,13 +53,11 @@ type GatewayConfig struct {
 	APIURL string
 	// ShardID and ShardCount shard the gateway; zero ShardCount means 1.
 	ShardID, ShardCount int
-	// SkipRegister leaves the registered commands alone.
-	SkipRegister bool
 	// SlowAfter is how long an answer may take before it is deferred;
-	// zero means DefaultSlowAfter.
+	// zero means bot.DefaultSlowAfter.
 	SlowAfter time.Duration
 	Logger    *slog.Logger
-	Metrics   GatewayMetrics // optional
+	Metrics   Metrics // optional
 	// Sleep waits for d, or until ctx is done, and says which; nil waits
 	// on a timer. Every deliberate wait of the Gateway goes through it
 	// (rate limits, retries, reconnect backoff, identify pacing), so that
@@ -69,10 +71,6 @@ const (
 	minBackoff = time.Second
 	maxBackoff = 2 * time.Minute
 )
-
-// restTimeout bounds every REST call, or every attempt of one that
-// retries, so that a shutdown never waits on a request that hangs.
-const restTimeout = 15 * time.Second
 
 // Registering the commands waits out rate limits for up to registerTimeout
 // and tries registerAttempts times: without them, no command works.
@@ -110,7 +108,7 @@ const handshakeTimeout = 45 * time.Second
 //     which discordgo keeps to itself (see supervise), and the client's
 //     IDENTIFYs, which discordgo sends at once after op 9 INVALID SESSION
 //     however often it comes (see trackedConn.Write and identifyPacer).
-//   - REST requests go through restTransport, which owns rate limits and
+//   - REST requests go through discordrest.Retrier, which owns rate limits and
 //     retries: discordgo sleeps a 429 out uninterruptibly and retries
 //     without limit.
 //   - An empty autocomplete result is sent by hand: discordgo's
@@ -120,16 +118,15 @@ const handshakeTimeout = 45 * time.Second
 // discordgo's Close still waits a second after its close frame, holding
 // the session's lock; nothing outside discordgo can shorten that.
 type Gateway struct {
-	bot       *Bot
+	bot       *bot.Bot
 	s         *discordgo.Session
 	log       *slog.Logger
-	metrics   GatewayMetrics
+	metrics   Metrics
 	guildID   string
 	shard     [2]int
-	register  bool
 	slowAfter time.Duration
-	http      *http.Transport // owned, so Close can release its idle connections
-	rest      *restTransport  // every REST request goes through it
+	http      *http.Transport      // owned, so Close can release its idle connections
+	rest      *discordrest.Retrier // every REST request goes through it
 	sleep     func(context.Context, time.Duration) error
 
 	// ctx lives until Close begins: the reconnect loop and command
@@ -169,8 +166,8 @@ type Gateway struct {
 	failErr    error
 }
 
-// NewGateway returns a Gateway for b; Open connects it.
-func NewGateway(b *Bot, cfg GatewayConfig) (*Gateway, error) {
+// New returns a Gateway for b; Open connects it.
+func New(b *bot.Bot, cfg Config) (*Gateway, error) {
 	if b == nil {
 		return nil, errors.New("gateway: no bot")
 	}
@@ -192,13 +189,13 @@ func NewGateway(b *Bot, cfg GatewayConfig) (*Gateway, error) {
 	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
 		base = dt.Clone()
 	}
-	rt, err := NewTransport(cfg.APIURL, base)
+	rt, err := discordrest.NewTransport(cfg.APIURL, base)
 	if err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)
 	}
 	sleep := cfg.Sleep
 	if sleep == nil {
-		sleep = sleepCtx
+		sleep = discordrest.Sleep
 	}
 	log := cfg.Logger
 	if log == nil {
@@ -212,20 +209,20 @@ func NewGateway(b *Bot, cfg GatewayConfig) (*Gateway, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	g := &Gateway{
 		bot: b, s: s, log: log, metrics: cfg.Metrics, guildID: cfg.GuildID,
-		shard: [2]int{cfg.ShardID, cfg.ShardCount}, register: !cfg.SkipRegister,
-		slowAfter: cfg.SlowAfter, http: base, rest: newRESTTransport(rt, sleep), sleep: sleep,
+		shard:     [2]int{cfg.ShardID, cfg.ShardCount},
+		slowAfter: cfg.SlowAfter, http: base, rest: discordrest.NewRetrier(rt, sleep), sleep: sleep,
 		ctx: ctx, cancel: cancel, kick: make(chan *websocket.CloseError, 1),
 		conns: map[*trackedConn]struct{}{}, closed: make(chan struct{}), failed: make(chan struct{}),
 		appID: cfg.AppID, work: context.Background(),
 	}
 
-	s.Client = &http.Client{Transport: g.rest, Timeout: restTimeout}
-	// The transport handles rate limits and retries (see restTransport):
+	s.Client = &http.Client{Transport: g.rest, Timeout: discordrest.Timeout}
+	// The transport handles rate limits and retries (see discordrest.Retrier):
 	// discordgo's own sleep uninterruptibly, or retry at once.
 	s.ShouldRetryOnRateLimit = false
 	s.MaxRestRetries = 0
 	s.Dialer = &websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: 30 * time.Second, NetDialContext: g.dial}
-	s.Identify.Intents = GatewayIntents
+	s.Identify.Intents = Intents
 	s.ShardID, s.ShardCount = cfg.ShardID, cfg.ShardCount
 	s.ShouldReconnectOnError = false // see the type's comment
 	s.SyncEvents = true
@@ -280,7 +277,7 @@ func (g *Gateway) Open(ctx context.Context) error {
 func (g *Gateway) open(ctx context.Context) error {
 	for {
 		err := g.openOnce(ctx)
-		wait, limited := retryAfter(err)
+		wait, limited := discordrest.RetryAfter(err)
 		if !limited {
 			return err
 		}
@@ -415,7 +412,7 @@ func (g *Gateway) onReady(_ *discordgo.Session, r *discordgo.Ready) {
 	}
 	// Commands are registered once per process: a reconnect that
 	// identifies anew must not overwrite them again.
-	register := g.register && !g.registered
+	register := !g.registered
 	if register {
 		g.registered = true
 		g.bg.Add(1)
@@ -545,7 +542,7 @@ func (g *Gateway) reconnect(first time.Duration) error {
 			return r
 		}
 		d := wait/2 + rand.N(wait/2+1) // jitter: replicas do not retry in step
-		g.log.Warn("gateway reconnect failed", "attempt", attempt, "retry_in", d.Round(time.Millisecond), "err", redact(err))
+		g.log.Warn("gateway reconnect failed", "attempt", attempt, "retry_in", d.Round(time.Millisecond), "err", discordrest.Redact(err))
 		if g.wait(g.ctx, d) != nil {
 			return nil
 		}
@@ -575,11 +572,11 @@ func (g *Gateway) registerCommands(appID string) {
 	// limits are waited out, global ones included, until Close.
 	ctx, cancel := context.WithTimeout(g.ctx, registerTimeout)
 	defer cancel()
-	p := &retryPolicy{attempts: registerAttempts, serverErrors: true, backoff: time.Second, attemptTimeout: restTimeout, log: g.log}
-	cmds, err := g.s.ApplicationCommandBulkOverwrite(appID, g.guildID, g.bot.Commands(), retrying(ctx, p)...)
+	p := &discordrest.Policy{Attempts: registerAttempts, ServerErrors: true, Backoff: time.Second, AttemptTimeout: discordrest.Timeout, Log: g.log}
+	cmds, err := g.s.ApplicationCommandBulkOverwrite(appID, g.guildID, g.bot.Commands(), discordrest.Retrying(ctx, p)...)
 	if err != nil {
 		// Left unregistered, the next READY tries again.
-		g.log.Error("register commands", "scope", scope, "err", redact(err))
+		g.log.Error("register commands", "scope", scope, "err", discordrest.Redact(err))
 		return
 	}
 	done = true
@@ -607,7 +604,7 @@ func (g *Gateway) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		return
 	}
 	self := g.BotUserID()
-	if self == "" || m.Author.ID == self || !mentions(m.Message, self) {
+	if self == "" || m.Author.ID == self || !bot.Mentions(m.Message, self) {
 		return
 	}
 	ctx, ok := g.begin()
@@ -616,7 +613,7 @@ func (g *Gateway) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	}
 	go func() {
 		defer g.inflight.Done()
-		ctx, cancel := context.WithTimeout(ctx, 2*restTimeout)
+		ctx, cancel := context.WithTimeout(ctx, 2*discordrest.Timeout)
 		defer cancel()
 		send := g.bot.Mention(ctx, m.Message, self)
 		if send == nil {
@@ -625,9 +622,9 @@ func (g *Gateway) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		// Rate limits are waited out, within the minute and until Close; a
 		// message is not safe to send twice, so server errors are not
 		// retried.
-		p := &retryPolicy{attempts: 3, stop: g.ctx, attemptTimeout: restTimeout, log: g.log}
-		if _, err := s.ChannelMessageSendComplex(m.ChannelID, send, retrying(ctx, p)...); err != nil {
-			g.log.Error("reply to mention", "channel", m.ChannelID, "message", m.ID, "err", redact(err))
+		p := &discordrest.Policy{Attempts: 3, Stop: g.ctx, AttemptTimeout: discordrest.Timeout, Log: g.log}
+		if _, err := s.ChannelMessageSendComplex(m.ChannelID, send, discordrest.Retrying(ctx, p)...); err != nil {
+			g.log.Error("reply to mention", "channel", m.ChannelID, "message", m.ID, "err", discordrest.Redact(err))
 		}
 	}()
 }
@@ -643,12 +640,12 @@ type sessionResponder struct {
 // Respond sends the first response, which Discord takes only within three
 // seconds of the interaction's arrival: no retry is tried past that.
 func (r sessionResponder) Respond(ctx context.Context, resp *discordgo.InteractionResponse) error {
-	ctx, cancel := context.WithDeadline(ctx, r.arrived.Add(interactionWindow))
+	ctx, cancel := context.WithDeadline(ctx, r.arrived.Add(discordrest.InteractionWindow))
 	defer cancel()
-	opts := retrying(ctx, respondPolicy(r.g.log))
-	if emptyAutocomplete(resp) {
+	opts := discordrest.Retrying(ctx, discordrest.RespondPolicy(r.g.log))
+	if bot.EmptyAutocomplete(resp) {
 		endpoint := discordgo.EndpointInteractionResponse(r.i.ID, r.i.Token)
-		_, err := r.s.RequestWithBucketID(http.MethodPost, endpoint, json.RawMessage(noChoices), endpoint, opts...)
+		_, err := r.s.RequestWithBucketID(http.MethodPost, endpoint, json.RawMessage(bot.NoChoices), endpoint, opts...)
 		return err
 	}
 	return r.s.InteractionRespond(r.i, resp, opts...)
@@ -656,7 +653,7 @@ func (r sessionResponder) Respond(ctx context.Context, resp *discordgo.Interacti
 
 // EditOriginal delivers a deferred answer; Close ends its waits.
 func (r sessionResponder) EditOriginal(ctx context.Context, edit *discordgo.WebhookEdit) error {
-	return editOriginal(ctx, r.s, r.i, r.arrived, edit, r.g.ctx, nil, r.g.log)
+	return discordrest.EditOriginal(ctx, r.s, r.i, r.arrived, edit, r.g.ctx, nil, r.g.log)
 }
 
 // dial opens the gateway's TCP connections and keeps track of them.
@@ -829,18 +826,17 @@ func refused(err error) error {
 	return &refusedError{hint: hint, close: ce}
 }
 
-// webhookToken finds the secrets in interaction callback and webhook URLs,
-// which net/http puts in its errors.
-var webhookToken = regexp.MustCompile(`(/(?:interactions|webhooks)/[0-9]+/)[A-Za-z0-9_.-]+`)
-
-// redact keeps interaction tokens out of the logs: they let anyone post
-// as the bot in that channel for fifteen minutes.
-func redact(err error) string {
-	return webhookToken.ReplaceAllString(err.Error(), "${1}…")
+// waitFor waits for wg, or until ctx is done.
+func waitFor(ctx context.Context, wg *sync.WaitGroup) error {
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
-
-// tokenSafe is an error whose message is redacted.
-type tokenSafe struct{ err error }
-
-func (e tokenSafe) Error() string { return redact(e.err) }
-func (e tokenSafe) Unwrap() error { return e.err }

@@ -1,4 +1,4 @@
-package bot_test
+package interactions_test
 
 import (
 	"bytes"
@@ -20,13 +20,15 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/interviewbot/interviewbot/internal/health"
 	"github.com/interviewbot/interviewbot/internal/metrics"
 
 	"github.com/interviewbot/interviewbot/bot"
-	"github.com/interviewbot/interviewbot/bot/discordtest"
+	"github.com/interviewbot/interviewbot/bot/interactions"
 	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
 	"github.com/interviewbot/interviewbot/index/zhconv"
+	"github.com/interviewbot/interviewbot/internal/discordtest"
 )
 
 // endpoint is an interactions endpoint running on 127.0.0.1, its signing
@@ -35,7 +37,7 @@ type endpoint struct {
 	url     string // http://127.0.0.1:PORT
 	priv    ed25519.PrivateKey
 	discord *discordtest.Server
-	server  *bot.Server
+	server  *interactions.Server
 	logs    *endpointLog
 	cancel  context.CancelFunc
 	stopped chan error // Run's result
@@ -97,11 +99,21 @@ func newEndpoint(t testing.TB, opts endpointOptions) *endpoint {
 		now = opts.clock.Now
 	}
 	b := bot.New(bot.Config{Searcher: search, Article: a, Logger: log, Metrics: metrics, Version: "test", Now: now})
-	srv := bot.NewServer(bot.ServerConfig{
-		Bot: b, PublicKey: pub, Editor: session, Logger: log,
-		MetricsHandler: metrics, Metrics: metrics, Ready: opts.ready,
+	ready := opts.ready
+	if ready == nil {
+		ready = func() bool { return true }
+	}
+	probes, err := health.New(health.Config{Ready: ready, Metrics: metrics, Requests: metrics})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := interactions.NewServer(interactions.ServerConfig{
+		Bot: b, PublicKey: pub, Editor: session, Logger: log, Metrics: metrics, Fallback: probes,
 		SlowAfter: opts.slowAfter, MaxInFlight: opts.maxInFlight, MaxConns: opts.maxConns, Workers: opts.workers, Now: now,
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -487,7 +499,7 @@ func TestHTTPRefusals(t *testing.T) {
 		"id": "1", "name": "ask", "type": 1, "options": []any{nil},
 	})
 	tampered := bytes.Replace(ping, []byte(`"version":1`), []byte(`"version":2`), 1)
-	oversized := append(bytes.Repeat([]byte(" "), bot.DefaultMaxBodyBytes), ping...)
+	oversized := append(bytes.Repeat([]byte(" "), interactions.DefaultMaxBodyBytes), ping...)
 	tests := []struct {
 		name    string
 		method  string
@@ -764,10 +776,13 @@ func BenchmarkServeAsk(b *testing.B) {
 			pub, priv, _ := ed25519.GenerateKey(rand.Reader)
 			metrics := metrics.New()
 			log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-			srv := bot.NewServer(bot.ServerConfig{
+			srv, err := interactions.NewServer(interactions.ServerConfig{
 				Bot:       bot.New(bot.Config{Searcher: ix, Article: a, Logger: log, Metrics: metrics}),
 				PublicKey: pub, Logger: log, Metrics: metrics,
 			})
+			if err != nil {
+				b.Fatal(err)
+			}
 			body := interaction(discordgo.InteractionApplicationCommand, "zh-TW", askData("小扎為什麼說研究員更在乎GPU?", false))
 			ts := strconv.FormatInt(time.Now().Unix(), 10)
 			sig := sign(priv, ts, body)

@@ -1,4 +1,4 @@
-package bot_test
+package gateway_test
 
 import (
 	"errors"
@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interviewbot/interviewbot/bot"
-	"github.com/interviewbot/interviewbot/bot/discordtest"
+	"github.com/interviewbot/interviewbot/bot/gateway"
+	"github.com/interviewbot/interviewbot/internal/discordtest"
 )
 
 // These tests close a running session with Discord's close codes.
@@ -49,7 +49,7 @@ func TestGatewayRefusedAfterStart(t *testing.T) {
 				t.Fatal("the Gateway did not give up")
 			}
 			err := e.gw.Err()
-			if !errors.Is(err, bot.ErrRefused) {
+			if !errors.Is(err, gateway.ErrRefused) {
 				t.Errorf("Err() = %v, want it to be ErrRefused", err)
 			}
 			if err == nil || !strings.Contains(err.Error(), tt.hint) || !strings.Contains(err.Error(), fmt.Sprint(tt.code)) {
@@ -75,7 +75,7 @@ func TestGatewayOpenRefused(t *testing.T) {
 	e := startGateway(t, gwSetup{noOpen: true})
 	e.srv.RevokeToken()
 	err := e.gw.Open(ctxFor(t))
-	if !errors.Is(err, bot.ErrRefused) || !strings.Contains(err.Error(), "Reset Token") {
+	if !errors.Is(err, gateway.ErrRefused) || !strings.Contains(err.Error(), "Reset Token") {
 		t.Errorf("Open = %v, want ErrRefused with the 4004 explained", err)
 	}
 }

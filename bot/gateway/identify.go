@@ -1,4 +1,4 @@
-package bot
+package gateway
 
 import (
 	"math/rand/v2"

@@ -17,7 +17,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
 
-	"github.com/interviewbot/interviewbot/bot/discordtest"
+	"github.com/interviewbot/interviewbot/internal/discordtest"
 )
 
 func ctxT(t *testing.T) context.Context {
@@ -31,9 +31,9 @@ func ctxT(t *testing.T) context.Context {
 // reconnect loop is off. That loop races with itself (the heartbeat and
 // listen goroutines of a dead connection each close the session and
 // reconnect, one can close the connection the other just opened, and a
-// retry asleep in it reopens the session after Close), so bot.Gateway
+// retry asleep in it reopens the session after Close), so gateway.Gateway
 // reconnects by itself. How the fake handles reconnects is tested here with
-// a raw client (TestRawReconnects) and, through bot.Gateway with the real
+// a raw client (TestRawReconnects) and, through gateway.Gateway with the real
 // client, in bot's TestGatewayResilience.
 func newSession(t *testing.T, srv *discordtest.Server) *discordgo.Session {
 	t.Helper()

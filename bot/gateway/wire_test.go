@@ -1,4 +1,4 @@
-package bot_test
+package gateway_test
 
 import (
 	"testing"
@@ -6,7 +6,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/interviewbot/interviewbot/bot/discordtest"
+	"github.com/interviewbot/interviewbot/internal/discordtest"
 )
 
 // wireResponse is an interaction callback as sent on the wire.

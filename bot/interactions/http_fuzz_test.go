@@ -1,4 +1,4 @@
-package bot_test
+package interactions_test
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/interviewbot/interviewbot/bot"
+	"github.com/interviewbot/interviewbot/bot/interactions"
 )
 
 // FuzzInteractionDecode sends arbitrary requests to the interactions
@@ -29,11 +30,14 @@ func FuzzInteractionDecode(f *testing.F) {
 		f.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
-	srv := bot.NewServer(bot.ServerConfig{
+	srv, err := interactions.NewServer(interactions.ServerConfig{
 		Bot:       bot.New(bot.Config{Searcher: ix, Article: a, Logger: log}),
 		PublicKey: pub,
 		Logger:    log,
 	})
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Add([]byte(`{"type":1}`), int64(0), "", "", true)
 	f.Fuzz(func(t *testing.T, body []byte, skew int64, tsSuffix, sig string, signIt bool) {
 		ts := strconv.FormatInt(time.Now().Unix()+skew, 10) + tsSuffix

@@ -1,4 +1,4 @@
-package bot_test
+package gateway_test
 
 import (
 	"bytes"
@@ -22,10 +22,11 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/interviewbot/interviewbot/bot"
-	"github.com/interviewbot/interviewbot/bot/discordtest"
+	"github.com/interviewbot/interviewbot/bot/gateway"
 	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
 	"github.com/interviewbot/interviewbot/index/zhconv"
+	"github.com/interviewbot/interviewbot/internal/discordtest"
 )
 
 // These tests run the real discordgo client, inside a Gateway, against the
@@ -78,7 +79,7 @@ type gwSetup struct {
 type gwEnv struct {
 	t       *testing.T
 	srv     *discordtest.Server
-	gw      *bot.Gateway
+	gw      *gateway.Gateway
 	metrics *gwMetrics
 	logs    *gwLog
 }
@@ -137,7 +138,7 @@ func startGateway(t *testing.T, c gwSetup) *gwEnv {
 		guild = ""
 	}
 	m := &gwMetrics{}
-	gw, err := bot.NewGateway(b, bot.GatewayConfig{
+	gw, err := gateway.New(b, gateway.Config{
 		Token: srv.Options().Token, AppID: c.appID, GuildID: guild, APIURL: srv.APIURL(),
 		ShardID: c.shardID, ShardCount: c.shardCount, SlowAfter: c.slowAfter,
 		Logger: log, Metrics: m, Sleep: c.sleep,
@@ -333,8 +334,8 @@ func TestGatewayConnectAndRegister(t *testing.T) {
 				t.Fatalf("%d identifies", len(ids))
 			}
 			id := ids[0]
-			if id.Intents != bot.GatewayIntents || id.Intents&discordgo.IntentMessageContent != 0 {
-				t.Errorf("intents %b, want %b without MESSAGE_CONTENT", id.Intents, bot.GatewayIntents)
+			if id.Intents != gateway.Intents || id.Intents&discordgo.IntentMessageContent != 0 {
+				t.Errorf("intents %b, want %b without MESSAGE_CONTENT", id.Intents, gateway.Intents)
 			}
 			if (id.Shard == nil) != (tt.wantShard == nil) || (id.Shard != nil && *id.Shard != *tt.wantShard) {
 				t.Errorf("shard %v, want %v", id.Shard, tt.wantShard)
@@ -932,7 +933,7 @@ func TestGatewayWrongToken(t *testing.T) {
 	srv := discordtest.NewServer(t, discordtest.Options{})
 	const token = "MTEwMDAwMDAwMDAwMDAwMDAwMQ.wrong1.not-the-token-discord-knows"
 	b := bot.New(bot.Config{Searcher: sharedIndex(t), Article: sharedIndex(t).Article()})
-	gw, err := bot.NewGateway(b, bot.GatewayConfig{Token: token, APIURL: srv.APIURL()})
+	gw, err := gateway.New(b, gateway.Config{Token: token, APIURL: srv.APIURL()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -979,7 +980,7 @@ func TestGatewaySilentServer(t *testing.T) {
 	t.Cleanup(func() { close(release) })
 
 	b := bot.New(bot.Config{Searcher: sharedIndex(t), Article: sharedIndex(t).Article()})
-	gw, err := bot.NewGateway(b, bot.GatewayConfig{Token: "x", APIURL: hs.URL + "/api/v9"})
+	gw, err := gateway.New(b, gateway.Config{Token: "x", APIURL: hs.URL + "/api/v9"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1003,17 +1004,17 @@ func TestNewGatewayRefuses(t *testing.T) {
 	b := bot.New(bot.Config{Searcher: sharedIndex(t), Article: sharedIndex(t).Article()})
 	tests := []struct {
 		name string
-		cfg  bot.GatewayConfig
+		cfg  gateway.Config
 	}{
-		{"no token", bot.GatewayConfig{}},
-		{"only the prefix", bot.GatewayConfig{Token: "Bot "}},
-		{"shard out of range", bot.GatewayConfig{Token: "x", ShardID: 2, ShardCount: 2}},
-		{"negative shard", bot.GatewayConfig{Token: "x", ShardID: -1}},
-		{"bad API URL", bot.GatewayConfig{Token: "x", APIURL: "ftp://example.com/api"}},
+		{"no token", gateway.Config{}},
+		{"only the prefix", gateway.Config{Token: "Bot "}},
+		{"shard out of range", gateway.Config{Token: "x", ShardID: 2, ShardCount: 2}},
+		{"negative shard", gateway.Config{Token: "x", ShardID: -1}},
+		{"bad API URL", gateway.Config{Token: "x", APIURL: "ftp://example.com/api"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := bot.NewGateway(b, tt.cfg); err == nil {
+			if _, err := gateway.New(b, tt.cfg); err == nil {
 				t.Error("NewGateway accepted it")
 			}
 		})

@@ -1,4 +1,4 @@
-package bot
+package discordrest
 
 import (
 	"context"
@@ -78,8 +78,8 @@ func TestAttemptTimeout(t *testing.T) {
 		io.WriteString(w, `{"ok":true}`)
 	}))
 	defer srv.Close()
-	rt := newRESTTransport(srv.Client().Transport, nil)
-	p := &retryPolicy{attempts: 3, serverErrors: true, backoff: time.Millisecond, attemptTimeout: 100 * time.Millisecond}
+	rt := NewRetrier(srv.Client().Transport, nil)
+	p := &Policy{Attempts: 3, ServerErrors: true, Backoff: time.Millisecond, AttemptTimeout: 100 * time.Millisecond}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(context.WithValue(ctx, policyKey{}, p), http.MethodPatch, srv.URL+"/api/v9/webhooks/1/tok/messages/@original", strings.NewReader(`{}`))

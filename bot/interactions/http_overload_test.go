@@ -1,4 +1,4 @@
-package bot_test
+package interactions_test
 
 import (
 	"bufio"
@@ -21,8 +21,8 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/interviewbot/interviewbot/bot"
-	"github.com/interviewbot/interviewbot/bot/discordtest"
 	"github.com/interviewbot/interviewbot/index"
+	"github.com/interviewbot/interviewbot/internal/discordtest"
 )
 
 // testClock stands still until a test moves it, and counts how often it is
@@ -189,7 +189,7 @@ func TestHTTPDeadlineFromArrival(t *testing.T) {
 				clock.Advance(tc.queued)
 			}
 			req.sendBody(t)
-			resp := req.response(t, gwWait)
+			resp := req.response(t, wait)
 			if tc.want == http.StatusServiceUnavailable {
 				if resp.StatusCode != tc.want || resp.Header.Get("Retry-After") == "" {
 					b, _ := io.ReadAll(resp.Body)
@@ -272,7 +272,7 @@ func TestHTTPSlowForgedBodies(t *testing.T) {
 	}
 
 	for n, r := range reqs {
-		if resp := r.response(t, gwWait); resp.StatusCode != http.StatusRequestTimeout {
+		if resp := r.response(t, wait); resp.StatusCode != http.StatusRequestTimeout {
 			t.Errorf("slow request %d: status %d, want 408", n, resp.StatusCode)
 		}
 	}
@@ -430,7 +430,7 @@ func TestHTTPConnectionCap(t *testing.T) {
 			if _, err := r.conn.Write(get); err != nil {
 				t.Fatal(err)
 			}
-			resp := r.response(t, gwWait)
+			resp := r.response(t, wait)
 			if _, err := io.Copy(io.Discard, resp.Body); err != nil || resp.StatusCode != http.StatusOK {
 				t.Fatalf("status %d, %v", resp.StatusCode, err)
 			}
@@ -516,7 +516,7 @@ func TestHTTPConnectionCap(t *testing.T) {
 		release()
 		answered := 0
 		for _, r := range reqs {
-			if !r.closed(t) && r.response(t, gwWait).StatusCode == http.StatusOK {
+			if !r.closed(t) && r.response(t, wait).StatusCode == http.StatusOK {
 				answered++
 			}
 		}

@@ -1,4 +1,7 @@
-package bot
+// Package connlimit keeps an HTTP server's open connections under a limit,
+// closing the least useful one to make room, and lets a handler mark its
+// request as worth keeping.
+package connlimit
 
 import (
 	"context"
@@ -6,10 +9,11 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
-// connLimit is a listener that keeps at most max connections open, so that
+// Listener is a listener that keeps at most max connections open, so that
 // connections anyone can open, and leave idle, cannot use up the process's
 // file descriptors and take the health endpoints down with everything
 // else.
@@ -22,13 +26,13 @@ import (
 // worth answering is the new one closed at once. The last reserve
 // connections are for loopback clients alone, where the container's health
 // check comes from.
-type connLimit struct {
+type Listener struct {
 	net.Listener
 	max, reserve int
 	log          *slog.Logger
 	now          func() time.Time
 	// atLimit keeps the warning that the limit is reached to one a minute.
-	atLimit sometimes
+	atLimit Sometimes
 
 	mu   sync.Mutex
 	open map[*limitedConn]struct{}
@@ -36,10 +40,10 @@ type connLimit struct {
 	tick uint64
 }
 
-// limitedConn is a connection connLimit counts until it is closed.
+// limitedConn is a connection Listener counts until it is closed.
 type limitedConn struct {
 	net.Conn
-	l *connLimit
+	l *Listener
 	// Guarded by l.mu: where the server is with the connection, and when
 	// (in l's ticks) it got there; whether its request is worth keeping.
 	state  http.ConnState
@@ -47,13 +51,14 @@ type limitedConn struct {
 	keeper bool
 }
 
-func newConnLimit(ln net.Listener, maxConns int, log *slog.Logger, now func() time.Time) *connLimit {
+// New returns a listener that admits at most maxConns connections of ln.
+func New(ln net.Listener, maxConns int, log *slog.Logger, now func() time.Time) *Listener {
 	// A handful of connections is plenty for the health check; a tiny
 	// limit keeps most for everyone.
 	reserve := min(loopbackReserve, maxConns/8)
-	return &connLimit{
+	return &Listener{
 		Listener: ln, max: maxConns, reserve: reserve, log: log, now: now,
-		atLimit: sometimes{period: time.Minute},
+		atLimit: Sometimes{Period: time.Minute},
 		open:    make(map[*limitedConn]struct{}),
 	}
 }
@@ -64,7 +69,7 @@ const loopbackReserve = 8
 
 // Accept returns the next connection the limit admits, closing those it
 // does not.
-func (l *connLimit) Accept() (net.Conn, error) {
+func (l *Listener) Accept() (net.Conn, error) {
 	for {
 		c, err := l.Listener.Accept()
 		if err != nil {
@@ -88,7 +93,7 @@ func (l *connLimit) Accept() (net.Conn, error) {
 
 // admit counts c in, if there is room or room can be made by closing
 // victim; it returns nil when there is none.
-func (l *connLimit) admit(c net.Conn) (lc *limitedConn, victim *limitedConn, open int) {
+func (l *Listener) admit(c net.Conn) (lc *limitedConn, victim *limitedConn, open int) {
 	limit := l.max - l.reserve
 	if isLoopback(c.RemoteAddr()) {
 		limit = l.max
@@ -116,7 +121,7 @@ func (l *connLimit) admit(c net.Conn) (lc *limitedConn, victim *limitedConn, ope
 
 // longestWaitingLocked is the connection that has waited longest with
 // nothing worth keeping, or nil.
-func (l *connLimit) longestWaitingLocked() *limitedConn {
+func (l *Listener) longestWaitingLocked() *limitedConn {
 	var oldest *limitedConn
 	for c := range l.open {
 		if c.keeper || c.state == http.StateHijacked {
@@ -129,8 +134,8 @@ func (l *connLimit) longestWaitingLocked() *limitedConn {
 	return oldest
 }
 
-func (l *connLimit) warn(open int, admitted bool) {
-	if !l.atLimit.allow(l.now()) {
+func (l *Listener) warn(open int, admitted bool) {
+	if !l.atLimit.Allow(l.now()) {
 		return
 	}
 	action := "refusing new connections: every one is busy"
@@ -140,9 +145,9 @@ func (l *connLimit) warn(open int, admitted bool) {
 	l.log.Warn("http connection limit reached: "+action, "open", open, "max_conns", l.max)
 }
 
-// track is the http.Server's ConnState hook: it keeps each connection's
+// Track is the http.Server's ConnState hook: it keeps each connection's
 // state, which decides whether it may be closed to make room.
-func (l *connLimit) track(c net.Conn, state http.ConnState) {
+func (l *Listener) Track(c net.Conn, state http.ConnState) {
 	lc, ok := c.(*limitedConn)
 	if !ok {
 		return
@@ -164,11 +169,11 @@ func (l *connLimit) track(c net.Conn, state http.ConnState) {
 	lc.state = state
 }
 
-// keep marks the request in progress on the connection that ctx belongs
+// Keep marks the request in progress on the connection that ctx belongs
 // to as worth keeping: the limit will not close its connection to make
 // room until the request is over. It reports false when the limit has
 // closed the connection already, and there is no one to answer.
-func keep(ctx context.Context) bool {
+func Keep(ctx context.Context) bool {
 	lc, ok := ctx.Value(connKey{}).(*limitedConn)
 	if !ok {
 		return true
@@ -187,9 +192,9 @@ func keep(ctx context.Context) bool {
 // connKey is the context key of a request's *limitedConn.
 type connKey struct{}
 
-// connContext is the http.Server's ConnContext hook: it lets a request's
+// ConnContext is the http.Server's ConnContext hook: it lets a request's
 // handler find its connection, to keep it.
-func connContext(ctx context.Context, c net.Conn) context.Context {
+func ConnContext(ctx context.Context, c net.Conn) context.Context {
 	if lc, ok := c.(*limitedConn); ok {
 		return context.WithValue(ctx, connKey{}, lc)
 	}
@@ -206,4 +211,21 @@ func (c *limitedConn) Close() error {
 func isLoopback(a net.Addr) bool {
 	ta, ok := a.(*net.TCPAddr)
 	return ok && ta.IP.IsLoopback()
+}
+
+// Sometimes lets the first event through, then at most one each period:
+// for a log line that would otherwise repeat with every request.
+type Sometimes struct {
+	Period time.Duration
+	last   atomic.Int64 // Unix nanoseconds of the last one let through; 0 before the first
+}
+
+// Allow reports whether the event at now goes through.
+func (o *Sometimes) Allow(now time.Time) bool {
+	t := now.UnixNano()
+	last := o.last.Load()
+	if last != 0 && t-last < int64(o.Period) {
+		return false
+	}
+	return o.last.CompareAndSwap(last, t)
 }

@@ -1,4 +1,4 @@
-package bot_test
+package interactions_test
 
 import (
 	"bufio"
@@ -22,9 +22,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interviewbot/interviewbot/bot/discordtest"
 	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index/zhconv"
+	"github.com/interviewbot/interviewbot/internal/discordtest"
 )
 
 // TestLoadNewQuestions offers the interactions endpoint a steady stream of

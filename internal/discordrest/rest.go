@@ -1,4 +1,4 @@
-package bot
+package discordrest
 
 import (
 	"bytes"
@@ -21,9 +21,9 @@ import (
 
 // How long Discord lets the bot deliver an answer, and how hard to try.
 const (
-	// interactionWindow is how long after an interaction arrives Discord
+	// InteractionWindow is how long after an interaction arrives Discord
 	// takes its first response.
-	interactionWindow = 3 * time.Second
+	InteractionWindow = 3 * time.Second
 	// webhookLife is how long an interaction's token, and with it the
 	// webhook that edits the original response, lives.
 	webhookLife = 15 * time.Minute
@@ -37,22 +37,24 @@ const (
 	// attemptTime is kept free before a deadline for the attempt itself: a
 	// wait that would leave less is not begun.
 	attemptTime = 100 * time.Millisecond
+	// editTimeout bounds delivering a deferred answer to Discord.
+	editTimeout = 30 * time.Second
 	// defaultRetryAfter is waited when a 429 does not say how long.
 	defaultRetryAfter = time.Second
 )
 
-// restTransport carries the bot's requests to Discord's REST API and owns
+// Retrier carries the bot's requests to Discord's REST API and owns
 // what happens when Discord refuses one. discordgo v0.29.0 sleeps out a
 // 429's retry_after in time.Sleep, which nothing interrupts, then retries
 // without limit; it retries a 502 at once, three times, and a 500 or 503
 // never. That loses first responses, which must arrive within three seconds,
 // and a long retry_after holds a shutdown for all of its grace. Under
-// restTransport, discordgo never sees a 429: the transport waits it out when
-// the request's retryPolicy and deadline allow, and otherwise fails the
+// Retrier, discordgo never sees a 429: the transport waits it out when
+// the request's Policy and deadline allow, and otherwise fails the
 // request at once with a *rateLimitError. After a global 429 it holds every
 // request, except the interaction callbacks and webhooks Discord exempts,
 // until the limit has passed, in waits that a context can end.
-type restTransport struct {
+type Retrier struct {
 	next http.RoundTripper
 	// sleep waits out d, or until ctx is done (Gateway's Sleep).
 	sleep func(ctx context.Context, d time.Duration) error
@@ -61,18 +63,18 @@ type restTransport struct {
 	globalUntil time.Time // Discord's global rate limit lasts until then
 }
 
-func newRESTTransport(next http.RoundTripper, sleep func(context.Context, time.Duration) error) *restTransport {
+func NewRetrier(next http.RoundTripper, sleep func(context.Context, time.Duration) error) *Retrier {
 	if next == nil {
 		next = http.DefaultTransport
 	}
 	if sleep == nil {
-		sleep = sleepCtx
+		sleep = Sleep
 	}
-	return &restTransport{next: next, sleep: sleep}
+	return &Retrier{next: next, sleep: sleep}
 }
 
-// sleepCtx waits for d, or until ctx is done.
-func sleepCtx(ctx context.Context, d time.Duration) error {
+// Sleep waits for d, or until ctx is done.
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -83,40 +85,51 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// retryPolicy says how hard one request tries to get through. It travels
-// in the request's context (see retrying). A request without one is made
+// Policy says how hard one request tries to get through. It travels
+// in the request's context (see Retrying). A request without one is made
 // once, and its 429 fails it at once: for a caller that waits better
 // itself, like the Gateway's reconnect loop for GET /gateway.
-type retryPolicy struct {
-	// attempts bounds the requests made; zero leaves it to the context's
+type Policy struct {
+	// Attempts bounds the requests made; zero leaves it to the context's
 	// deadline, past which no wait is begun.
-	attempts int
-	// serverErrors retries 500, 502, 503 and 504, and requests that got
+	Attempts int
+	// ServerErrors retries 500, 502, 503 and 504, and requests that got
 	// no answer at all, after a backoff that starts at backoff and
 	// doubles. Only for requests that are safe to repeat.
-	serverErrors bool
-	backoff      time.Duration
-	// stop, when done, ends every wait and fails the request with what
+	ServerErrors bool
+	Backoff      time.Duration
+	// Stop, when done, ends every wait and fails the request with what
 	// its last attempt got: a shutdown has begun. Nil: only the context
 	// ends waits.
-	stop context.Context
-	// beforeWait, when set, runs once, before the first wait: an HTTP
+	Stop context.Context
+	// BeforeWait, when set, runs once, before the first wait: an HTTP
 	// interaction gives back its in-flight slot there.
-	beforeWait func()
-	// attemptTimeout, when set, bounds each attempt, so that one that
+	BeforeWait func()
+	// AttemptTimeout, when set, bounds each attempt, so that one that
 	// hangs does not use up the whole delivery.
-	attemptTimeout time.Duration
-	log            *slog.Logger
+	AttemptTimeout time.Duration
+	Log            *slog.Logger
+}
+
+// Timeout bounds every REST call, or every attempt of one that retries,
+// so that a shutdown never waits on a request that hangs.
+const Timeout = 15 * time.Second
+
+// Editor edits the original response to an interaction through its
+// webhook (PATCH /webhooks/{app}/{token}/messages/@original). A
+// *discordgo.Session implements it; its HTTP client decides where Discord is.
+type Editor interface {
+	InteractionResponseEdit(i *discordgo.Interaction, edit *discordgo.WebhookEdit, opts ...discordgo.RequestOption) (*discordgo.Message, error)
 }
 
 type policyKey struct{}
 
-// retrying returns the request options that send one request through a
-// restTransport under p. discordgo's own retries are switched off, and the
+// Retrying returns the request options that send one request through a
+// Retrier under p. discordgo's own retries are switched off, and the
 // HTTP client's timeout too: ctx's deadline bounds the request, its
-// retries included. A client whose transport is not a restTransport (the
+// retries included. A client whose transport is not a Retrier (the
 // REST session cmd gives the HTTP server) gets one for this request.
-func retrying(ctx context.Context, p *retryPolicy) []discordgo.RequestOption {
+func Retrying(ctx context.Context, p *Policy) []discordgo.RequestOption {
 	return []discordgo.RequestOption{
 		discordgo.WithContext(context.WithValue(ctx, policyKey{}, p)),
 		func(cfg *discordgo.RequestConfig) {
@@ -124,8 +137,8 @@ func retrying(ctx context.Context, p *retryPolicy) []discordgo.RequestOption {
 			if cfg.Client != nil {
 				c = *cfg.Client
 			}
-			if _, ok := c.Transport.(*restTransport); !ok {
-				c.Transport = newRESTTransport(c.Transport, nil)
+			if _, ok := c.Transport.(*Retrier); !ok {
+				c.Transport = NewRetrier(c.Transport, nil)
 			}
 			c.Timeout = 0
 			cfg.Client = &c
@@ -155,7 +168,7 @@ func (e *rateLimitError) Error() string {
 }
 
 // retryAfter is how long a rate limit behind err asks to wait.
-func retryAfter(err error) (time.Duration, bool) {
+func RetryAfter(err error) (time.Duration, bool) {
 	var rl *rateLimitError
 	if errors.As(err, &rl) {
 		return rl.retryAfter, true
@@ -165,14 +178,14 @@ func retryAfter(err error) (time.Duration, bool) {
 
 var errStopping = errors.New("shutting down")
 
-func (t *restTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+func (t *Retrier) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	p, _ := ctx.Value(policyKey{}).(*retryPolicy)
+	p, _ := ctx.Value(policyKey{}).(*Policy)
 	exempt := exemptFromGlobal(req.URL.Path)
 	waited := false
 	wait := func(d time.Duration) error {
-		if !waited && p.beforeWait != nil {
-			p.beforeWait()
+		if !waited && p.BeforeWait != nil {
+			p.BeforeWait()
 		}
 		waited = true
 		return t.waitFor(ctx, p, d)
@@ -202,7 +215,7 @@ func (t *restTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		resp, err := t.attempt(r, p)
 		if err != nil {
-			if p == nil || !p.serverErrors || ctx.Err() != nil {
+			if p == nil || !p.ServerErrors || ctx.Err() != nil {
 				return nil, err
 			}
 			d := p.backoffAfter(failures)
@@ -230,7 +243,7 @@ func (t *restTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			if err := wait(d); err != nil {
 				return nil, &rateLimitError{retryAfter: d, global: global, why: err.Error()}
 			}
-		case p != nil && p.serverErrors && serverError(resp.StatusCode):
+		case p != nil && p.ServerErrors && serverError(resp.StatusCode):
 			body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 			resp.Body.Close()
 			resp.Body = io.NopCloser(bytes.NewReader(body))
@@ -250,11 +263,11 @@ func (t *restTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // attempt sends r once, within the policy's attemptTimeout.
-func (t *restTransport) attempt(r *http.Request, p *retryPolicy) (*http.Response, error) {
-	if p == nil || p.attemptTimeout <= 0 {
+func (t *Retrier) attempt(r *http.Request, p *Policy) (*http.Response, error) {
+	if p == nil || p.AttemptTimeout <= 0 {
 		return t.next.RoundTrip(r)
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), p.attemptTimeout)
+	ctx, cancel := context.WithTimeout(r.Context(), p.AttemptTimeout)
 	resp, err := t.next.RoundTrip(r.WithContext(ctx))
 	if err != nil {
 		cancel()
@@ -278,13 +291,13 @@ func (b *cancelOnClose) Close() error {
 
 // mayWait says whether the request may wait d and try again after attempts
 // attempts, and if not, why.
-func (t *restTransport) mayWait(ctx context.Context, p *retryPolicy, attempts int, d time.Duration, req *http.Request) (string, bool) {
+func (t *Retrier) mayWait(ctx context.Context, p *Policy, attempts int, d time.Duration, req *http.Request) (string, bool) {
 	switch {
 	case p == nil:
 		return "", false
-	case p.stop != nil && p.stop.Err() != nil:
+	case p.Stop != nil && p.Stop.Err() != nil:
 		return errStopping.Error(), false
-	case p.attempts > 0 && attempts >= p.attempts:
+	case p.Attempts > 0 && attempts >= p.Attempts:
 		return fmt.Sprintf("gave up after %d attempts", attempts), false
 	case !rewindable(req):
 		return "the request cannot be sent again", false
@@ -295,28 +308,28 @@ func (t *restTransport) mayWait(ctx context.Context, p *retryPolicy, attempts in
 	return "", true
 }
 
-// waitFor waits d, or until ctx or p.stop is done.
-func (t *restTransport) waitFor(ctx context.Context, p *retryPolicy, d time.Duration) error {
-	if p.stop != nil {
+// waitFor waits d, or until ctx or p.Stop is done.
+func (t *Retrier) waitFor(ctx context.Context, p *Policy, d time.Duration) error {
+	if p.Stop != nil {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithCancel(ctx)
 		defer cancel()
-		defer context.AfterFunc(p.stop, cancel)()
+		defer context.AfterFunc(p.Stop, cancel)()
 	}
 	err := t.sleep(ctx, d)
-	if err != nil && p.stop != nil && p.stop.Err() != nil {
+	if err != nil && p.Stop != nil && p.Stop.Err() != nil {
 		return errStopping
 	}
 	return err
 }
 
-func (t *restTransport) globalLeft() time.Duration {
+func (t *Retrier) globalLeft() time.Duration {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return time.Until(t.globalUntil)
 }
 
-func (t *restTransport) setGlobal(d time.Duration) {
+func (t *Retrier) setGlobal(d time.Duration) {
 	until := time.Now().Add(d)
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -327,20 +340,20 @@ func (t *restTransport) setGlobal(d time.Duration) {
 
 // backoffAfter is the wait after failures earlier server errors: doubling,
 // with jitter so that answers failing together do not retry together.
-func (p *retryPolicy) backoffAfter(failures int) time.Duration {
-	d := p.backoff << min(failures, 16)
+func (p *Policy) backoffAfter(failures int) time.Duration {
+	d := p.Backoff << min(failures, 16)
 	return d/2 + rand.N(d/2+1)
 }
 
-func (p *retryPolicy) logRetry(req *http.Request, status string, d time.Duration, err error) {
-	if p.log == nil {
+func (p *Policy) logRetry(req *http.Request, status string, d time.Duration, err error) {
+	if p.Log == nil {
 		return
 	}
-	args := []any{"method", req.Method, "path", redactPath(req.URL.Path), "status", status, "retry_in", d.Round(time.Millisecond)}
+	args := []any{"method", req.Method, "path", RedactPath(req.URL.Path), "status", status, "retry_in", d.Round(time.Millisecond)}
 	if err != nil {
-		args = append(args, "err", redact(err))
+		args = append(args, "err", Redact(err))
 	}
-	p.log.Warn("discord request failed; retrying", args...)
+	p.Log.Warn("discord request failed; retrying", args...)
 }
 
 // readRateLimit reads how long a 429 asks to wait, and whether the limit
@@ -406,7 +419,7 @@ func rewound(req *http.Request) (*http.Request, error) {
 }
 
 // redactPath keeps interaction tokens out of logged paths.
-func redactPath(path string) string {
+func RedactPath(path string) string {
 	return webhookToken.ReplaceAllString(path, "${1}…")
 }
 
@@ -414,8 +427,8 @@ func redactPath(path string) string {
 // retried quickly, and nothing waits past the three seconds (the caller's
 // deadline). A shutdown does not cut it short: it is over within three
 // seconds anyway.
-func respondPolicy(log *slog.Logger) *retryPolicy {
-	return &retryPolicy{serverErrors: true, backoff: callbackBackoff, log: log}
+func RespondPolicy(log *slog.Logger) *Policy {
+	return &Policy{ServerErrors: true, Backoff: callbackBackoff, Log: log}
 }
 
 // editOriginal delivers a deferred answer by editing the original response
@@ -423,18 +436,18 @@ func respondPolicy(log *slog.Logger) *retryPolicy {
 // repeat, so server errors are retried; a few times, within editTimeout and
 // never past the token's life. A shutdown (stop) ends its waits; beforeWait
 // runs before the first.
-func editOriginal(ctx context.Context, ed ResponseEditor, i *discordgo.Interaction, arrived time.Time, edit *discordgo.WebhookEdit, stop context.Context, beforeWait func(), log *slog.Logger) error {
+func EditOriginal(ctx context.Context, ed Editor, i *discordgo.Interaction, arrived time.Time, edit *discordgo.WebhookEdit, stop context.Context, beforeWait func(), log *slog.Logger) error {
 	deadline := time.Now().Add(editTimeout)
 	if end := arrived.Add(webhookLife); end.Before(deadline) {
 		deadline = end
 	}
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	p := &retryPolicy{
-		attempts: editAttempts, serverErrors: true, backoff: editBackoff,
-		stop: stop, beforeWait: beforeWait, attemptTimeout: restTimeout, log: log,
+	p := &Policy{
+		Attempts: editAttempts, ServerErrors: true, Backoff: editBackoff,
+		Stop: stop, BeforeWait: beforeWait, AttemptTimeout: Timeout, Log: log,
 	}
-	if _, err := ed.InteractionResponseEdit(i, edit, retrying(ctx, p)...); err != nil {
+	if _, err := ed.InteractionResponseEdit(i, edit, Retrying(ctx, p)...); err != nil {
 		return fmt.Errorf("edit original response: %w", err)
 	}
 	return nil

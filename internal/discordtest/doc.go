@@ -22,7 +22,7 @@
 // discordgo v0.29.0's own reconnect loop races with itself and with Close:
 // a retry asleep in it reopens the session after Close and keeps redialling
 // a closed port. Switch it off, as above, and reconnect from the Disconnect
-// event if the test needs reconnects (bot.Gateway does). Stop the session
+// event if the test needs reconnects (gateway.Gateway does). Stop the session
 // before the server's own cleanup runs:
 //
 //	s.Close()

@@ -1,4 +1,7 @@
-package bot
+// Package interactions is the HTTP transport: Discord's signed
+// interactions endpoint, POST /interactions, in front of the core in package
+// bot.
+package interactions
 
 import (
 	"context"
@@ -15,10 +18,14 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/interviewbot/interviewbot/bot"
+	"github.com/interviewbot/interviewbot/internal/connlimit"
+	"github.com/interviewbot/interviewbot/internal/discordrest"
+	"github.com/interviewbot/interviewbot/internal/metrics"
 )
 
 // Defaults of ServerConfig.
@@ -52,8 +59,6 @@ const (
 	// maxPrealloc is the most of a body's announced length allocated
 	// before it arrives: more than any interaction Discord sends.
 	maxPrealloc = 8 << 10
-	// editTimeout bounds delivering a deferred answer to Discord.
-	editTimeout = 30 * time.Second
 	// shedAge is how old an interaction may be when its answer starts.
 	// Discord waits three seconds from sending it; one older than this
 	// could not even be deferred in time with certainty, so it is refused
@@ -61,41 +66,23 @@ const (
 	shedAge = 2500 * time.Millisecond
 )
 
-// ResponseEditor edits the original response to an interaction through its
-// webhook (PATCH /webhooks/{app}/{token}/messages/@original). A
-// *discordgo.Session implements it; its HTTP client decides where Discord is.
-type ResponseEditor interface {
-	InteractionResponseEdit(i *discordgo.Interaction, edit *discordgo.WebhookEdit, opts ...discordgo.RequestOption) (*discordgo.Message, error)
-}
-
-// HTTPMetrics counts HTTP requests by route and status code.
-// *metrics.Metrics implements it.
-type HTTPMetrics interface {
-	HTTPRequest(route string, code int)
-}
-
-// ServerConfig is what the HTTP server needs. With Bot and a 32-byte
-// PublicKey it serves the interactions endpoint; with neither, only health
-// and metrics, which is how the gateway transport uses it. A nil Logger
-// discards.
+// ServerConfig is what the HTTP server needs. Bot and a 32-byte PublicKey
+// are required. A nil Logger discards.
 type ServerConfig struct {
-	Bot *Bot
+	Bot *bot.Bot
 	// PublicKey is the application's Ed25519 key (Developer Portal →
 	// General Information → Public Key).
 	PublicKey ed25519.PublicKey
 	// Editor delivers answers that took longer than SlowAfter.
-	Editor ResponseEditor
+	Editor discordrest.Editor
 	Logger *slog.Logger
-	// MetricsHandler serves GET /metrics; nil means no /metrics route.
-	MetricsHandler http.Handler
-	// Metrics counts requests; optional.
-	Metrics HTTPMetrics
-	// Ready says whether the process can answer: /readyz is 503 until it
-	// does. Nil means always ready, as in HTTP mode, where the index is
-	// built before the server starts.
-	Ready func() bool
+	// Metrics counts requests to /interactions; optional.
+	Metrics metrics.RequestCounter
+	// Fallback serves every path but /interactions: health, metrics, the
+	// web site. Nil answers 404.
+	Fallback http.Handler
 	// SlowAfter is how long after an interaction arrives its answer is
-	// deferred if it is not ready; zero means DefaultSlowAfter.
+	// deferred if it is not ready; zero means bot.DefaultSlowAfter.
 	SlowAfter time.Duration
 	// MaxInFlight, MaxConns, MaxBodyBytes and ShutdownTimeout default to
 	// the constants of the same name when zero.
@@ -112,23 +99,22 @@ type ServerConfig struct {
 	Now func() time.Time
 }
 
-// Server is the HTTP side of the bot: Discord's interactions endpoint, and
-// the health and metrics endpoints every mode has. It is an http.Handler;
+// Server is Discord's interactions endpoint, with Fallback for every other
+// path. It is an http.Handler;
 // Run serves it with timeouts and shuts it down gracefully.
 type Server struct {
-	handler        http.Handler
-	bot            *Bot
-	key            ed25519.PublicKey
-	editor         ResponseEditor
-	log            *slog.Logger
-	metricsHandler http.Handler
-	metrics        HTTPMetrics
-	ready          func() bool
-	slowAfter      time.Duration
-	maxBody        int64
-	maxConns       int
-	grace          time.Duration
-	now            func() time.Time
+	handler   http.Handler
+	bot       *bot.Bot
+	key       ed25519.PublicKey
+	editor    discordrest.Editor
+	log       *slog.Logger
+	metrics   metrics.RequestCounter
+	fallback  http.Handler
+	slowAfter time.Duration
+	maxBody   int64
+	maxConns  int
+	grace     time.Duration
+	now       func() time.Time
 
 	// slots bounds the interactions in flight: a token is taken once the
 	// body is read and verified, and given back when the answer, deferred
@@ -141,7 +127,7 @@ type Server struct {
 	// wait unseen for a processor, in no queue whose age anyone checks.
 	workers chan struct{}
 	// skewWarn keeps a wrong clock's warning to one a minute.
-	skewWarn sometimes
+	skewWarn connlimit.Sometimes
 	// answering tracks the goroutines answering interactions, which may
 	// outlive their request when the answer is deferred.
 	answering sync.WaitGroup
@@ -152,26 +138,32 @@ type Server struct {
 }
 
 // NewServer returns the server.
-func NewServer(cfg ServerConfig) *Server {
+func NewServer(cfg ServerConfig) (*Server, error) {
+	if cfg.Bot == nil {
+		return nil, errors.New("interactions: no bot")
+	}
+	if len(cfg.PublicKey) != ed25519.PublicKeySize {
+		// ed25519.Verify would panic on every request.
+		return nil, fmt.Errorf("interactions: the public key is %d bytes, not %d", len(cfg.PublicKey), ed25519.PublicKeySize)
+	}
 	s := &Server{
-		bot:            cfg.Bot,
-		key:            cfg.PublicKey,
-		editor:         cfg.Editor,
-		log:            cfg.Logger,
-		metricsHandler: cfg.MetricsHandler,
-		metrics:        cfg.Metrics,
-		ready:          cfg.Ready,
-		slowAfter:      cfg.SlowAfter,
-		maxBody:        cfg.MaxBodyBytes,
-		maxConns:       cfg.MaxConns,
-		grace:          cfg.ShutdownTimeout,
-		now:            cfg.Now,
+		bot:       cfg.Bot,
+		key:       cfg.PublicKey,
+		editor:    cfg.Editor,
+		log:       cfg.Logger,
+		metrics:   cfg.Metrics,
+		fallback:  cfg.Fallback,
+		slowAfter: cfg.SlowAfter,
+		maxBody:   cfg.MaxBodyBytes,
+		maxConns:  cfg.MaxConns,
+		grace:     cfg.ShutdownTimeout,
+		now:       cfg.Now,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	if s.ready == nil {
-		s.ready = func() bool { return true }
+	if s.fallback == nil {
+		s.fallback = http.NotFoundHandler()
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBodyBytes
@@ -183,7 +175,7 @@ func NewServer(cfg ServerConfig) *Server {
 		s.grace = DefaultShutdownTimeout
 	}
 	if s.slowAfter <= 0 {
-		s.slowAfter = DefaultSlowAfter
+		s.slowAfter = bot.DefaultSlowAfter
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -200,12 +192,10 @@ func NewServer(cfg ServerConfig) *Server {
 		workers = 2 * runtime.GOMAXPROCS(0)
 	}
 	s.workers = make(chan struct{}, workers)
-	s.skewWarn.period = time.Minute
+	s.skewWarn.Period = time.Minute
 	s.shutdown, s.beginShutdown = context.WithCancel(context.Background())
-	mux := http.NewServeMux()
-	addRoutes(mux, s)
-	s.handler = s.instrument(mux)
-	return s
+	s.handler = s.routes()
+	return s, nil
 }
 
 // ServeHTTP serves one request.
@@ -216,14 +206,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // (for at most ShutdownTimeout), and returns. It keeps at most MaxConns
 // connections open.
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
-	limit := newConnLimit(ln, s.maxConns, s.log, s.now)
+	limit := connlimit.New(ln, s.maxConns, s.log, s.now)
 	hs := &http.Server{
 		Handler: s,
 		// Discord sends small requests and reads small answers: anything
 		// slow is a stuck or hostile client.
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
-		// Above DefaultSlowAfter: an answer is written by then, deferred
+		// Above bot.DefaultSlowAfter: an answer is written by then, deferred
 		// or not.
 		WriteTimeout: 10 * time.Second,
 		// Discord keeps connections to an endpoint alive between
@@ -234,8 +224,8 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		// Requests in flight when ctx is cancelled are drained, not
 		// cancelled: their contexts keep ctx's values but not its end.
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-		ConnState:   limit.track,
-		ConnContext: connContext,
+		ConnState:   limit.Track,
+		ConnContext: connlimit.ConnContext,
 	}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(limit) }()
@@ -364,7 +354,7 @@ func (s *Server) interactions(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Discord's: its connection is no longer one the connection limit may
 	// close to make room, unless it just did.
-	if !keep(r.Context()) {
+	if !connlimit.Keep(r.Context()) {
 		return errDropped
 	}
 	i, err := decodeInteraction(msg[len(ts):])
@@ -420,7 +410,7 @@ func (s *Server) fresh(sec int64) error {
 		return nil
 	}
 	level := slog.LevelDebug
-	if s.skewWarn.allow(now) {
+	if s.skewWarn.Allow(now) {
 		level = slog.LevelWarn
 	}
 	side := "ahead of"
@@ -433,22 +423,6 @@ func (s *Server) fresh(sec int64) error {
 		level:  level,
 		attrs:  []any{"skew_seconds", skew}, // Discord's time minus ours
 	}
-}
-
-// sometimes lets the first event through, then at most one each period:
-// for a log line that would otherwise repeat with every request.
-type sometimes struct {
-	period time.Duration
-	last   atomic.Int64 // Unix nanoseconds of the last one let through; 0 before the first
-}
-
-func (o *sometimes) allow(now time.Time) bool {
-	t := now.UnixNano()
-	last := o.last.Load()
-	if last != 0 && t-last < int64(o.period) {
-		return false
-	}
-	return o.last.CompareAndSwap(last, t)
 }
 
 // readBody returns the signed message: prefix (the timestamp) followed by
@@ -581,7 +555,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, i *discordgo.Int
 		defer s.answering.Done()
 		defer release()
 		defer close(served)
-		if err := s.bot.serveBy(r.Context(), i, rs, arrived.Add(s.slowAfter), s.workers); err != nil {
+		if err := s.bot.ServeBy(r.Context(), i, rs, arrived.Add(s.slowAfter), s.workers); err != nil {
 			// The HTTP response is long gone: the log is all there is.
 			s.log.Error("deliver deferred answer", "interaction", i.ID, "err", err)
 		}
@@ -596,7 +570,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, i *discordgo.Int
 			return errors.New("the bot answered nothing")
 		}
 	}
-	body, err := encodeResponse(resp)
+	body, err := bot.EncodeResponse(resp)
 	if err != nil {
 		return fmt.Errorf("encode response: %w", err)
 	}
@@ -615,7 +589,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, i *discordgo.Int
 // through Discord's REST API.
 type httpResponder struct {
 	first   chan<- *discordgo.InteractionResponse
-	editor  ResponseEditor
+	editor  discordrest.Editor
 	i       *discordgo.Interaction
 	arrived time.Time
 	release func() // gives the in-flight slot back; idempotent
@@ -633,76 +607,26 @@ func (rs *httpResponder) Respond(_ context.Context, resp *discordgo.InteractionR
 }
 
 // EditOriginal delivers a deferred answer, waiting out rate limits and
-// retrying server errors (see editOriginal). It gives the in-flight slot
+// retrying server errors (see discordrest.EditOriginal). It gives the in-flight slot
 // back before it waits, and a shutdown ends its waits.
 func (rs *httpResponder) EditOriginal(ctx context.Context, edit *discordgo.WebhookEdit) error {
 	if rs.editor == nil {
-		return errors.New("no way to deliver a deferred answer: no ResponseEditor configured")
+		return errors.New("no way to deliver a deferred answer: no Editor configured")
 	}
-	return editOriginal(ctx, rs.editor, rs.i, rs.arrived, edit, rs.stop, rs.release, rs.log)
+	return discordrest.EditOriginal(ctx, rs.editor, rs.i, rs.arrived, edit, rs.stop, rs.release, rs.log)
 }
 
-// health is GET /healthz: the process is alive and serving.
-func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
-	_ = keep(r.Context()) // a few bytes: written, or not, in no time
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	_, _ = io.WriteString(w, "ok\n")
-	return nil
-}
-
-// readiness is GET /readyz: the process can answer interactions now.
-func (s *Server) readiness(w http.ResponseWriter, r *http.Request) error {
-	_ = keep(r.Context())
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if !s.ready() {
-		w.WriteHeader(http.StatusServiceUnavailable)
-		_, _ = io.WriteString(w, "not ready\n")
+// waitFor waits for wg, or until ctx is done.
+func waitFor(ctx context.Context, wg *sync.WaitGroup) error {
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
 		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	_, _ = io.WriteString(w, "ready\n")
-	return nil
 }
-
-// instrument counts every response by route and status code.
-func (s *Server) instrument(next http.Handler) http.Handler {
-	if s.metrics == nil {
-		return next
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
-		next.ServeHTTP(sw, r)
-		s.metrics.HTTPRequest(routeLabel(r.URL.Path), sw.code)
-	})
-}
-
-// routeLabel keeps the route label's values few: any path a scanner tries
-// is "other".
-func routeLabel(path string) string {
-	switch path {
-	case "/interactions", "/healthz", "/readyz", "/metrics":
-		return path
-	}
-	return "other"
-}
-
-// statusWriter remembers the status code written.
-type statusWriter struct {
-	http.ResponseWriter
-	code  int
-	wrote bool
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if !w.wrote {
-		w.code, w.wrote = code, true
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	w.wrote = true
-	return w.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach the connection.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,4 +1,4 @@
-package bot_test
+package gateway_test
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/interviewbot/interviewbot/bot"
-	"github.com/interviewbot/interviewbot/bot/discordtest"
+	"github.com/interviewbot/interviewbot/internal/discordtest"
 )
 
 // These tests break Discord's REST API under the Gateway in the ways that
