@@ -53,16 +53,16 @@ type Config struct {
 // holds no per-conversation state: everything a button needs travels in its
 // custom ID, so any replica can answer any click.
 type Bot struct {
-	search   Searcher
-	article  *data.Article
-	log      *slog.Logger
-	metrics  Metrics
-	limiter  *Limiter
-	logQs    bool
-	version  string
-	randN    func(int) int
-	now      func() time.Time
-	commands []command
+	search  Searcher
+	article *data.Article
+	log     *slog.Logger
+	metrics Metrics
+	limiter *Limiter
+	logQs   bool
+	version string
+	randN   func(int) int
+	now     func() time.Time
+	routes  []route
 }
 
 // New returns a Bot.
@@ -90,7 +90,7 @@ func New(cfg Config) *Bot {
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
 	}
-	b.commands = b.commandTable()
+	b.routes = b.routeTable()
 	return b
 }
 

@@ -19,13 +19,8 @@ func (b *Bot) Mention(ctx context.Context, m *discordgo.Message, self string) *d
 	question := strings.TrimSpace(strings.NewReplacer("<@"+self+">", " ", "<@!"+self+">", " ").Replace(m.Content))
 	r := &request{user: m.Author.ID, lang: index.LangFor("", question)}
 	start := b.now()
-	var rep reply
-	err := safely(func() (err error) { rep, err = b.answer(ctx, r, question); return err })
-	outcome := rep.outcome
-	if err != nil {
-		rep, outcome = b.failure(r, err)
-	}
-	b.record("mention", r, outcome, b.now().Sub(start), err)
+	rt := b.route(kindMention, "mention")
+	rep := b.run(r, start, &rt.metric, func() (reply, error) { return rt.handle(ctx, r, []string{question}) })
 	failIfGone := false
 	return &discordgo.MessageSend{
 		Content:    rep.view.Content,
@@ -47,4 +42,9 @@ func Mentions(m *discordgo.Message, self string) bool {
 		}
 	}
 	return strings.Contains(m.Content, "<@"+self+">") || strings.Contains(m.Content, "<@!"+self+">")
+}
+
+// mention answers the question a mention asks: args[0].
+func (b *Bot) mention(ctx context.Context, r *request, args []string) (reply, error) {
+	return b.answer(ctx, r, args[0])
 }

@@ -125,7 +125,7 @@ func renderMore(a *data.Article, lang index.Lang, page []*data.Passage, rest []s
 	for i, p := range page {
 		buttons = append(buttons, discordgo.Button{
 			Label: clip(fmt.Sprintf("%s %d", t.Context, first+i), maxButtonLabel), Style: discordgo.SecondaryButton,
-			CustomID: customID("ctx", langCode[lang], p.ID),
+			CustomID: customID(idContext, lang, p.ID),
 		})
 	}
 	if len(rest) > 0 {
@@ -226,8 +226,8 @@ func renderQuote(a *data.Article, p *data.Passage, lang index.Lang) view {
 	return view{
 		Embeds: []*discordgo.MessageEmbed{fitEmbed(e)},
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			discordgo.Button{Label: t.Context, Style: discordgo.SecondaryButton, CustomID: customID("ctx", langCode[lang], p.ID)},
-			discordgo.Button{Emoji: &discordgo.ComponentEmoji{Name: "🎲"}, Style: discordgo.SecondaryButton, CustomID: customID("quote", langCode[lang])},
+			discordgo.Button{Label: t.Context, Style: discordgo.SecondaryButton, CustomID: customID(idContext, lang, p.ID)},
+			discordgo.Button{Emoji: &discordgo.ComponentEmoji{Name: "🎲"}, Style: discordgo.SecondaryButton, CustomID: customID(idQuote, lang)},
 		}}},
 	}
 }
@@ -259,10 +259,10 @@ func renderContext(a *data.Article, p *data.Passage, lang index.Lang) view {
 	}
 	var nav []discordgo.MessageComponent
 	if prev, ok := a.At(p.Position - 1); ok {
-		nav = append(nav, discordgo.Button{Label: "◀ " + t.Previous, Style: discordgo.SecondaryButton, CustomID: customID("ctx", langCode[lang], prev.ID)})
+		nav = append(nav, discordgo.Button{Label: "◀ " + t.Previous, Style: discordgo.SecondaryButton, CustomID: customID(idContext, lang, prev.ID)})
 	}
 	if next, ok := a.At(p.Position + 1); ok {
-		nav = append(nav, discordgo.Button{Label: t.Next + " ▶", Style: discordgo.SecondaryButton, CustomID: customID("ctx", langCode[lang], next.ID)})
+		nav = append(nav, discordgo.Button{Label: t.Next + " ▶", Style: discordgo.SecondaryButton, CustomID: customID(idContext, lang, next.ID)})
 	}
 	v := view{Embeds: []*discordgo.MessageEmbed{fitEmbed(e)}, Ephemeral: true}
 	if len(nav) > 0 {
@@ -314,16 +314,15 @@ func renderNotice(text string) view {
 // (numbered from next), the best passage's context, and feedback on it.
 func answerButtons(lang index.Lang, id string, rest []string, next int) []discordgo.MessageComponent {
 	t := textsFor(lang)
-	code := langCode[lang]
 	more := discordgo.Button{Label: t.More, Style: discordgo.PrimaryButton, CustomID: moreID(lang, next, rest), Disabled: len(rest) == 0}
 	if len(rest) == 0 {
-		more.CustomID = customID("more", code, "")
+		more.CustomID = customID(idMore, lang, "")
 	}
 	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 		more,
-		discordgo.Button{Label: t.Context, Style: discordgo.SecondaryButton, CustomID: customID("ctx", code, id)},
-		discordgo.Button{Emoji: &discordgo.ComponentEmoji{Name: "👍"}, Style: discordgo.SecondaryButton, CustomID: customID("fb", code, "up", id)},
-		discordgo.Button{Emoji: &discordgo.ComponentEmoji{Name: "👎"}, Style: discordgo.SecondaryButton, CustomID: customID("fb", code, "down", id)},
+		discordgo.Button{Label: t.Context, Style: discordgo.SecondaryButton, CustomID: customID(idContext, lang, id)},
+		discordgo.Button{Emoji: &discordgo.ComponentEmoji{Name: "👍"}, Style: discordgo.SecondaryButton, CustomID: customID(idFeedback, lang, "up", id)},
+		discordgo.Button{Emoji: &discordgo.ComponentEmoji{Name: "👎"}, Style: discordgo.SecondaryButton, CustomID: customID(idFeedback, lang, "down", id)},
 	}}}
 }
 
@@ -336,7 +335,7 @@ func topicButtons(a *data.Article, lang index.Lang, ids []string) []discordgo.Me
 				continue
 			}
 			label, _ := topicText(tp, lang)
-			b := discordgo.Button{Label: clip(label, maxButtonLabel), Style: discordgo.SecondaryButton, CustomID: customID("topic", langCode[lang], tp.ID)}
+			b := discordgo.Button{Label: clip(label, maxButtonLabel), Style: discordgo.SecondaryButton, CustomID: customID(idTopic, lang, tp.ID)}
 			if tp.Emoji != "" {
 				b.Emoji = &discordgo.ComponentEmoji{Name: tp.Emoji}
 			}
@@ -528,27 +527,4 @@ func embedLen(e *discordgo.MessageEmbed) int {
 		n += utf8.RuneCountInString(e.Author.Name)
 	}
 	return n
-}
-
-// customID joins the parts of a button's custom ID: "kind:lang:...".
-func customID(parts ...string) string {
-	id := strings.Join(parts, ":")
-	if len(id) > maxCustomID {
-		id = id[:maxCustomID]
-	}
-	return id
-}
-
-// moreID carries the ids of the passages still to show, best first, and the
-// number of the next one, so that any replica can serve the next page.
-func moreID(lang index.Lang, next int, rest []string) string {
-	prefix := fmt.Sprintf("more:%s:%d:", langCode[lang], next)
-	var ids []string
-	for _, id := range rest {
-		if len(prefix)+len(strings.Join(append(ids, id), ".")) > maxCustomID {
-			break
-		}
-		ids = append(ids, id)
-	}
-	return prefix + strings.Join(ids, ".")
 }

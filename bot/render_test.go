@@ -377,25 +377,6 @@ func TestMoreID(t *testing.T) {
 	}
 }
 
-func TestCustomID(t *testing.T) {
-	tests := []struct {
-		name  string
-		parts []string
-		want  string
-	}{
-		{"joined", []string{"ctx", "tw", "i60"}, "ctx:tw:i60"},
-		{"too long is cut", []string{"fb", "en", "up", strings.Repeat("x", 200)}, "fb:en:up:" + strings.Repeat("x", 91)},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := customID(tt.parts...)
-			if got != tt.want || len(got) > maxCustomID {
-				t.Errorf("customID = %q (%d), want %q", got, len(got), tt.want)
-			}
-		})
-	}
-}
-
 // TestMarkConvertsWholeWords checks that a Simplified reader gets mainland
 // words even where a highlight starts or ends inside one.
 func TestMarkConvertsWholeWords(t *testing.T) {

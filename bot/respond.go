@@ -102,7 +102,7 @@ func (b *Bot) serve(ctx context.Context, i *discordgo.Interaction, r Responder, 
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{AllowedMentions: noPings()},
 	}
-	if ephemeralHint(i) {
+	if b.ephemeral(i) {
 		deferred.Data.Flags = discordgo.MessageFlagsEphemeral
 	}
 	if err := r.Respond(work, deferred); err != nil {
@@ -115,18 +115,6 @@ func (b *Bot) serve(ctx context.Context, i *discordgo.Interaction, r Responder, 
 		return fmt.Errorf("edit deferred response: %w", err)
 	}
 	return nil
-}
-
-// ephemeralHint says whether the answer will be ephemeral, which a deferred
-// response must say up front: /ask with private, and every button answer.
-func ephemeralHint(i *discordgo.Interaction) bool {
-	switch i.Type {
-	case discordgo.InteractionMessageComponent:
-		return true
-	case discordgo.InteractionApplicationCommand:
-		return optionBool(i.ApplicationCommandData().Options, "private")
-	}
-	return false
 }
 
 func webhookEdit(resp *discordgo.InteractionResponse) *discordgo.WebhookEdit {
