@@ -127,11 +127,14 @@ func (m *testMetrics) last(t *testing.T) recorded {
 	return m.interactions[len(m.interactions)-1]
 }
 
+// testArticle is loaded once: the bot only reads it.
+var testArticle = sync.OnceValues(data.Load)
+
 // testBot is a Bot on the scripted searcher, a fake clock and a fixed
 // random source (quotes pick passage 7).
 func testBot(t *testing.T, limiter *Limiter, clock *fakeClock) (*Bot, *testMetrics) {
 	t.Helper()
-	a, err := data.Load()
+	a, err := testArticle()
 	if err != nil {
 		t.Fatal(err)
 	}

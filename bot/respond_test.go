@@ -12,7 +12,6 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
 )
 
@@ -71,7 +70,7 @@ func (f failingResponder) EditOriginal(context.Context, *discordgo.WebhookEdit) 
 }
 
 func TestServeErrorsCarryNoToken(t *testing.T) {
-	a, err := data.Load()
+	a, err := testArticle()
 	if err != nil {
 		t.Fatal(err)
 	}

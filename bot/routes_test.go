@@ -7,7 +7,6 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
 )
 
@@ -71,7 +70,7 @@ func TestCustomIDRoundTrip(t *testing.T) {
 // and metric label; every command has a definition under its own name, and
 // every button kind the renderer makes has a route.
 func TestRouteTable(t *testing.T) {
-	a, err := data.Load()
+	a, err := testArticle()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +109,7 @@ func TestRouteTable(t *testing.T) {
 // TestEphemeral: a deferred response says up front who will see the answer,
 // from the route's entry.
 func TestEphemeral(t *testing.T) {
-	a, err := data.Load()
+	a, err := testArticle()
 	if err != nil {
 		t.Fatal(err)
 	}

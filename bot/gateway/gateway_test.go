@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -218,38 +217,6 @@ func (e *gwEnv) autocomplete(locale, typed string) *discordgo.Interaction {
 	})
 }
 
-// click presses the button customID on msg.
-func (e *gwEnv) click(locale string, msg *discordgo.Message, customID string) *discordgo.Interaction {
-	return e.srv.DispatchInteraction(&discordgo.Interaction{
-		Type: discordgo.InteractionMessageComponent, GuildID: gwGuild, ChannelID: gwChannel,
-		Locale: discordgo.Locale(locale), Message: msg,
-		Data: discordgo.MessageComponentInteractionData{CustomID: customID, ComponentType: discordgo.ButtonComponent},
-	})
-}
-
-func (m *wireMessage) button(prefix string) (string, bool) {
-	for _, id := range m.buttons() {
-		if strings.HasPrefix(id, prefix) {
-			return id, true
-		}
-	}
-	return "", false
-}
-
-// text is everything in m that Discord renders as Markdown, where a
-// mention would show (and, in content, ping).
-func (m *wireMessage) text() string {
-	var b strings.Builder
-	b.WriteString(m.Content)
-	for _, e := range m.Embeds {
-		b.WriteString("\n" + e.Title + "\n" + e.Description)
-		for _, f := range e.Fields {
-			b.WriteString("\n" + f.Name + "\n" + f.Value)
-		}
-	}
-	return b.String()
-}
-
 // reply waits for the first response to in and checks it.
 func (e *gwEnv) reply(t testing.TB, in *discordgo.Interaction) wireResponse {
 	t.Helper()
@@ -446,30 +413,6 @@ func TestGatewayAsk(t *testing.T) {
 	}
 }
 
-func TestGatewayAutocomplete(t *testing.T) {
-	t.Parallel()
-	e := startGateway(t, gwSetup{})
-	tests := []struct{ name, locale, typed string }{
-		{"nothing typed", "en-US", ""},
-		{"english", "en-US", "GPU"},
-		{"traditional", "zh-TW", "算力"},
-		{"simplified", "zh-CN", "数据中心"},
-		{"very long", "zh-TW", strings.Repeat("超級智慧", 40)},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			r := e.reply(t, e.autocomplete(tt.locale, tt.typed))
-			if r.Type != discordgo.InteractionApplicationCommandAutocompleteResult {
-				t.Fatalf("type %d", r.Type)
-			}
-			if tt.typed != "" && len(r.Data.Choices) == 0 {
-				t.Errorf("no suggestions for %q", tt.typed)
-			}
-		})
-	}
-}
-
 // gwSuggester suggests nothing, or suggests late.
 type gwSuggester struct {
 	bot.Searcher
@@ -505,83 +448,6 @@ func TestGatewayAutocompleteNoChoices(t *testing.T) {
 			if r := e.reply(t, e.autocomplete("", "GPU")); r.Type != discordgo.InteractionApplicationCommandAutocompleteResult || len(r.Data.Choices) != 0 {
 				t.Errorf("got %+v", r)
 			}
-		})
-	}
-}
-
-func TestGatewayButtons(t *testing.T) {
-	t.Parallel()
-	e := startGateway(t, gwSetup{})
-	ask := e.ask("zh-TW", "研究員為什麼在乎算力?")
-	answer := e.reply(t, ask)
-	askMsg := e.original(t, ask)
-	topics := e.command("en-US", "topics")
-	topicsReply := e.reply(t, topics)
-	topicsMsg := e.original(t, topics)
-	quote := e.command("zh-CN", "quote")
-	quoteReply := e.reply(t, quote)
-	quoteMsg := e.original(t, quote)
-
-	tests := []struct {
-		name   string
-		locale string
-		msg    *discordgo.Message
-		from   *wireMessage
-		prefix string
-		check  func(t *testing.T, m *wireMessage)
-	}{
-		{"more", "zh-TW", askMsg, answer.Data, "more:", func(t *testing.T, m *wireMessage) {
-			// The answer showed results 1 to 3.
-			if len(m.Embeds) != 1 || !strings.Contains(m.Embeds[0].Title, "更多結果") || !strings.HasPrefix(m.Embeds[0].Description, "**4.**") {
-				t.Errorf("more: %+v", m.Embeds)
-			}
-		}},
-		{"context", "zh-TW", askMsg, answer.Data, "ctx:", func(t *testing.T, m *wireMessage) {
-			if len(m.Embeds) != 1 || !strings.Contains(m.Embeds[0].Title, "上下文") {
-				t.Errorf("context: %+v", m.Embeds)
-			}
-		}},
-		{"feedback up", "zh-TW", askMsg, answer.Data, "fb:tw:up:", func(t *testing.T, m *wireMessage) {
-			if !strings.Contains(m.Content, "👍") {
-				t.Errorf("thanks: %q", m.Content)
-			}
-		}},
-		{"feedback down", "zh-TW", askMsg, answer.Data, "fb:tw:down:", func(t *testing.T, m *wireMessage) {
-			if !strings.Contains(m.Content, "👎") {
-				t.Errorf("thanks: %q", m.Content)
-			}
-		}},
-		{"topic", "en-US", topicsMsg, topicsReply.Data, "topic:", func(t *testing.T, m *wireMessage) {
-			if len(m.Embeds) != 1 || m.Embeds[0].Description == "" {
-				t.Errorf("topic: %+v", m)
-			}
-		}},
-		{"another quote", "zh-CN", quoteMsg, quoteReply.Data, "quote:", func(t *testing.T, m *wireMessage) {
-			if len(m.Embeds) != 1 || !zhconv.IsSimplified(m.Embeds[0].Description+m.Embeds[0].Author.Name) {
-				t.Errorf("quote: %+v", m.Embeds)
-			}
-		}},
-		{"quote's context", "zh-CN", quoteMsg, quoteReply.Data, "ctx:", func(t *testing.T, m *wireMessage) {
-			if len(m.Embeds) != 1 || !strings.Contains(m.Embeds[0].Title, "上下文") {
-				t.Errorf("context: %+v", m.Embeds)
-			}
-		}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			id, ok := tt.from.button(tt.prefix)
-			if !ok {
-				t.Fatalf("no %s button in %v", tt.prefix, tt.from.buttons())
-			}
-			r := e.reply(t, e.click(tt.locale, tt.msg, id))
-			if r.Type != discordgo.InteractionResponseChannelMessageWithSource {
-				t.Fatalf("type %d", r.Type)
-			}
-			if r.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
-				t.Error("a button's answer is for the one who clicked: want it ephemeral")
-			}
-			tt.check(t, r.Data)
 		})
 	}
 }
@@ -654,106 +520,6 @@ func TestGatewayMention(t *testing.T) {
 	}
 	if n != len(tests) {
 		t.Errorf("%d messages sent, want %d", n, len(tests))
-	}
-}
-
-func TestGatewayRateLimit(t *testing.T) {
-	t.Parallel()
-	e := startGateway(t, gwSetup{limiter: bot.NewLimiter(2, time.Minute, nil)})
-	for i := range 2 {
-		if r := e.reply(t, e.ask("en-US", "compute")); len(r.Data.Embeds) == 0 {
-			t.Fatalf("question %d not answered: %+v", i+1, r.Data)
-		}
-	}
-	r := e.reply(t, e.ask("en-US", "compute"))
-	m := regexp.MustCompile(`wait (\d+) seconds`).FindStringSubmatch(r.Data.Content)
-	if m == nil || len(r.Data.Embeds) != 0 || r.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
-		t.Fatalf("third question: want an ephemeral 'slow down' with the wait, got %+v", r.Data)
-	}
-	if n, _ := strconv.Atoi(m[1]); n < 1 || n > 60 {
-		t.Errorf("wait %d seconds", n)
-	}
-	// The limit is per member: someone else still gets an answer.
-	in := e.srv.DispatchInteraction(&discordgo.Interaction{
-		Type: discordgo.InteractionApplicationCommand, GuildID: gwGuild, ChannelID: gwChannel, Locale: "zh-TW",
-		Member: &discordgo.Member{User: &discordgo.User{ID: "1400000000000000009", Username: "other"}},
-		Data:   discordgo.ApplicationCommandInteractionData{Name: "ask", Options: []*discordgo.ApplicationCommandInteractionDataOption{strOpt("question", "算力")}},
-	})
-	if r := e.reply(t, in); len(r.Data.Embeds) == 0 {
-		t.Errorf("another member is limited too: %+v", r.Data)
-	}
-}
-
-// livePing is a mention that would ping if Discord parsed it.
-var livePing = regexp.MustCompile(`@(everyone|here)|<@[!&]?[0-9]+>`)
-
-func TestGatewayNoPings(t *testing.T) {
-	t.Parallel()
-	e := startGateway(t, gwSetup{})
-	self := e.gw.BotUserID()
-	questions := []struct{ name, q string }{
-		{"everyone", "@everyone what does he say about compute?"},
-		{"here", "@here 算力"},
-		{"role", "<@&1400000000000000003> 研究員為什麼在乎算力"},
-		{"user", "<@1400000000000000004> why GPUs?"},
-		{"no answer", "@everyone <@&1400000000000000003> what is the weather on mars"},
-	}
-	for i, tt := range questions {
-		t.Run("ask/"+tt.name, func(t *testing.T) {
-			t.Parallel()
-			r := e.reply(t, e.ask("en-US", tt.q))
-			if s := livePing.FindString(r.Data.text()); s != "" {
-				t.Errorf("reply shows a live mention %q: %q", s, r.Data.text())
-			}
-		})
-		t.Run("mention/"+tt.name, func(t *testing.T) {
-			t.Parallel()
-			channel := fmt.Sprintf("13000000000000001%02d", i)
-			e.srv.DispatchMessageCreate(&discordgo.Message{
-				ChannelID: channel, GuildID: gwGuild, Content: "<@" + self + "> " + tt.q,
-				Mentions: []*discordgo.User{{ID: self, Bot: true}}, MentionEveryone: true,
-			})
-			m := e.waitMessage(t, channel)
-			if s := livePing.FindString(m.text()); s != "" {
-				t.Errorf("reply shows a live mention %q: %q", s, m.text())
-			}
-		})
-	}
-}
-
-func TestGatewayOddQuestions(t *testing.T) {
-	t.Parallel()
-	e := startGateway(t, gwSetup{})
-	tests := []struct {
-		name, locale, q string
-		want            string // in the content, when the answer is a notice
-	}{
-		{"empty", "en-US", "", "empty"},
-		{"blank", "zh-TW", " \t\n ", "空"},
-		{"6000 characters", "en-US", strings.Repeat("compute ", 750), "too long"},
-		{"6000 Chinese characters", "zh-CN", strings.Repeat("算力", 3000), "太长"},
-		{"control characters", "en-US", "compute\x00\x07\x1b[31m\u202e\ufeff?", ""},
-		{"only control characters", "en-US", "\x00\x01\x02", ""},
-		{"markdown", "en-US", "**compute** `GPU` ||spoiler|| [link](https://example.com) # title", ""},
-	}
-	failed := regexp.MustCompile(`went wrong|出了點問題|出了点问题`)
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			r := e.reply(t, e.ask(tt.locale, tt.q))
-			if r.Type != discordgo.InteractionResponseChannelMessageWithSource {
-				t.Fatalf("type %d", r.Type)
-			}
-			if failed.MatchString(r.Data.text()) {
-				t.Fatalf("an error reply: %q", r.Data.text())
-			}
-			if tt.want != "" && !strings.Contains(r.Data.Content, tt.want) {
-				t.Errorf("content %q, want %q in it", r.Data.Content, tt.want)
-			}
-			if tt.want == "" && len(r.Data.Embeds) == 0 && r.Data.Content == "" {
-				t.Errorf("empty reply")
-			}
-		})
 	}
 }
 
@@ -1209,13 +975,15 @@ func TestGatewayShutdown(t *testing.T) {
 			}
 		}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			base := runtime.NumGoroutine()
-			t.Run("run", tt.run) // its cleanups close the gateway and the fake
-			goroutines(t, base)
-		})
+	// Side by side, each in a subtest whose cleanups close its gateway and
+	// its fake: then every goroutine any of them started must be gone.
+	base := runtime.NumGoroutine()
+	cases := make([]subtest, len(tests))
+	for i, tt := range tests {
+		cases[i] = subtest{tt.name, tt.run}
 	}
+	sideBySide(t, cases...)
+	goroutines(t, base)
 }
 
 // closeQuickly closes the gateway and fails if that takes longer than
@@ -1230,44 +998,6 @@ func closeQuickly(t *testing.T, e *gwEnv) {
 	}
 	if took := time.Since(start); took > 3*time.Second {
 		t.Errorf("Close took %v", took)
-	}
-}
-
-// gwPanicker panics in every search and suggestion.
-type gwPanicker struct{ bot.Searcher }
-
-func (gwPanicker) Search(context.Context, index.Request) (*index.Result, error) {
-	panic("search exploded")
-}
-
-func (gwPanicker) Suggest(context.Context, string, index.Lang, int) []string {
-	panic("suggest exploded")
-}
-
-// TestGatewayHandlerPanics proves that a panic answering a command, an
-// autocomplete or a mention becomes a reply, not a crashed process.
-func TestGatewayHandlerPanics(t *testing.T) {
-	t.Parallel()
-	e := startGateway(t, gwSetup{search: func(s bot.Searcher) bot.Searcher { return gwPanicker{s} }})
-	failed := regexp.MustCompile(`went wrong`)
-
-	r := e.reply(t, e.ask("en-US", "compute"))
-	if !failed.MatchString(r.Data.text()) || r.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
-		t.Errorf("/ask: %q, flags %d; want a private apology", r.Data.text(), r.Data.Flags)
-	}
-
-	r = e.reply(t, e.autocomplete("en-US", "gpu"))
-	if r.Type != discordgo.InteractionApplicationCommandAutocompleteResult || len(r.Data.Choices) != 0 {
-		t.Errorf("autocomplete: type %d, choices %v; want an empty list", r.Type, r.Data.Choices)
-	}
-
-	self := e.gw.BotUserID()
-	e.srv.DispatchMessageCreate(&discordgo.Message{
-		ChannelID: gwChannel, GuildID: gwGuild, Content: "<@" + self + "> compute?",
-		Mentions: []*discordgo.User{{ID: self, Bot: true}},
-	})
-	if m := e.waitMessage(t, gwChannel); !failed.MatchString(m.text()) {
-		t.Errorf("mention: %q, want an apology", m.text())
 	}
 }
 

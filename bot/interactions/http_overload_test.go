@@ -143,6 +143,7 @@ func withToken(t testing.TB, body []byte, token string) []byte {
 // request too old to defer in time is shed. The test clock moves only when
 // the test moves it.
 func TestHTTPDeadlineFromArrival(t *testing.T) {
+	t.Parallel()
 	ask := interaction(discordgo.InteractionApplicationCommand, "en-US", askData("What is Hyperion?", false))
 	suggest := interaction(discordgo.InteractionApplicationCommandAutocomplete, "en-US", map[string]any{
 		"id": "1", "name": "ask", "type": 1,
@@ -243,6 +244,7 @@ func (r *rawRequest) pending(t testing.TB) bool {
 // request is answered while they are all still waiting, and each of them
 // ends in 408, logged below warning.
 func TestHTTPSlowForgedBodies(t *testing.T) {
+	t.Parallel()
 	const slow = 40
 	clock := newTestClock()
 	e := newEndpoint(t, endpointOptions{clock: clock, maxInFlight: 4})

@@ -586,6 +586,7 @@ func (s slowSearcher) Search(ctx context.Context, req index.Request) (*index.Res
 }
 
 func TestHTTPDeferred(t *testing.T) {
+	t.Parallel()
 	e := newEndpoint(t, endpointOptions{
 		searcher:  func(ix *index.Index) bot.Searcher { return slowSearcher{ix, 300 * time.Millisecond} },
 		slowAfter: 30 * time.Millisecond,
