@@ -67,13 +67,19 @@ func (b *Bot) serve(ctx context.Context, i *discordgo.Interaction, r Responder, 
 		return r.Respond(work, b.Handle(work, i))
 	}
 	done := make(chan *discordgo.InteractionResponse, 1)
+	handled := make(chan struct{})
 	go func() {
+		defer close(handled)
 		if workers != nil {
 			workers <- struct{}{}
 			defer func() { <-workers }()
 		}
 		done <- b.Handle(work, i)
 	}()
+	// Whatever happens to the responses, serve returns only once the
+	// answer's work is over: the transports wait for serve before Close
+	// returns and the index is closed.
+	defer func() { <-handled }()
 	var ready *discordgo.InteractionResponse
 	if wait := deadline.Sub(b.now()); wait > 0 {
 		timer := time.NewTimer(wait)

@@ -212,3 +212,42 @@ func TestServeBy(t *testing.T) {
 		})
 	}
 }
+
+// slowSuggester holds every suggestion until gate is closed.
+type slowSuggester struct {
+	Searcher
+	gate chan struct{}
+}
+
+func (s slowSuggester) Suggest(ctx context.Context, typed string, lang index.Lang, n int) []string {
+	<-s.gate
+	return s.Searcher.Suggest(ctx, typed, lang, n)
+}
+
+// TestServeWaitsForTheAnswer: an autocomplete answered with no choices when
+// its deadline passed has its search still running; ServeBy returns only
+// once that is over, so that a transport's Close, which waits for ServeBy,
+// never returns (and lets the index be closed) while a search runs.
+func TestServeWaitsForTheAnswer(t *testing.T) {
+	clock := &fakeClock{now: testNow}
+	b, _ := testBot(t, nil, clock)
+	gate := make(chan struct{})
+	b.search = slowSuggester{Searcher: b.search, gate: gate}
+	r := &recordingResponder{responded: make(chan *discordgo.InteractionResponse, 1)}
+	returned := make(chan error, 1)
+	go func() {
+		returned <- b.ServeBy(context.Background(), loadInteraction(t, "autocomplete-en"), r, clock.Now(), nil)
+	}()
+	if resp := <-r.responded; resp.Type != discordgo.InteractionApplicationCommandAutocompleteResult {
+		t.Fatalf("first response type %d", resp.Type)
+	}
+	select {
+	case err := <-returned:
+		t.Fatalf("ServeBy returned (%v) while the suggestion was still being made", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(gate)
+	if err := <-returned; err != nil {
+		t.Fatal(err)
+	}
+}

@@ -129,10 +129,11 @@ type Gateway struct {
 	rest      *discordrest.Retrier // every REST request goes through it
 	sleep     func(context.Context, time.Duration) error
 
-	// ctx lives until Close begins: the reconnect loop and command
-	// registration stop with it. Replies do not: they outlive it.
-	ctx    context.Context
-	cancel context.CancelFunc
+	// quit is closed when Close begins: the reconnect loop, command
+	// registration and the waits of REST calls stop then. Replies do not:
+	// Close waits for them.
+	quit     chan struct{}
+	stopping func()
 	// kick carries a disconnect to the supervisor, with the close frame
 	// Discord sent, if any.
 	kick chan *websocket.CloseError
@@ -154,7 +155,6 @@ type Gateway struct {
 	pacer identifyPacer
 
 	mu         sync.Mutex
-	work       context.Context // parent of replies, set by Open
 	opened     bool
 	closing    bool
 	closed     chan struct{} // closed when Close has finished
@@ -206,14 +206,14 @@ func New(b *bot.Bot, cfg Config) (*Gateway, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	quit := make(chan struct{})
 	g := &Gateway{
 		bot: b, s: s, log: log, metrics: cfg.Metrics, guildID: cfg.GuildID,
 		shard:     [2]int{cfg.ShardID, cfg.ShardCount},
 		slowAfter: cfg.SlowAfter, http: base, rest: discordrest.NewRetrier(rt, sleep), sleep: sleep,
-		ctx: ctx, cancel: cancel, kick: make(chan *websocket.CloseError, 1),
+		quit: quit, stopping: sync.OnceFunc(func() { close(quit) }), kick: make(chan *websocket.CloseError, 1),
 		conns: map[*trackedConn]struct{}{}, closed: make(chan struct{}), failed: make(chan struct{}),
-		appID: cfg.AppID, work: context.Background(),
+		appID: cfg.AppID,
 	}
 
 	s.Client = &http.Client{Transport: g.rest, Timeout: discordrest.Timeout}
@@ -243,8 +243,8 @@ func New(b *bot.Bot, cfg Config) (*Gateway, error) {
 }
 
 // Open connects to the gateway and returns once the session is identified
-// (READY received). Replies to what arrives later use ctx's values but are
-// not cancelled with it: a shutdown finishes them (see Close).
+// (READY received). ctx bounds the connecting; the replies to what arrives
+// later are not cancelled with it: a shutdown finishes them (see Close).
 func (g *Gateway) Open(ctx context.Context) error {
 	g.mu.Lock()
 	if g.opened || g.closing {
@@ -252,7 +252,6 @@ func (g *Gateway) Open(ctx context.Context) error {
 		return errors.New("gateway: Open called twice, or after Close")
 	}
 	g.opened = true
-	g.work = context.WithoutCancel(ctx)
 	g.mu.Unlock()
 
 	if err := g.open(ctx); err != nil {
@@ -306,10 +305,14 @@ func (g *Gateway) openOnce(ctx context.Context) error {
 
 // wait waits for d, or until ctx is done or Close begins.
 func (g *Gateway) wait(ctx context.Context, d time.Duration) error {
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := discordrest.WithStop(ctx, g.quit)
 	defer cancel()
-	defer context.AfterFunc(g.ctx, cancel)()
 	return g.sleep(ctx, d)
+}
+
+// untilClose is ctx, cancelled also when Close begins.
+func (g *Gateway) untilClose(ctx context.Context) (context.Context, context.CancelFunc) {
+	return discordrest.WithStop(ctx, g.quit)
 }
 
 // Ready reports whether the gateway is connected and its session is
@@ -354,7 +357,7 @@ func (g *Gateway) Close(ctx context.Context) error {
 	g.closing = true
 	g.mu.Unlock()
 	g.ready.Store(false)
-	g.cancel()
+	g.stopping()
 
 	var errs []error
 	if err := waitFor(ctx, &g.inflight); err != nil {
@@ -370,7 +373,7 @@ func (g *Gateway) Close(ctx context.Context) error {
 		errs = append(errs, fmt.Errorf("close session: %w", err))
 	}
 	g.dropConns()
-	// Their waits ended with g.ctx; none can start now that the session
+	// Their waits ended with quit; none can start now that the session
 	// is closed.
 	g.held.Wait()
 	g.http.CloseIdleConnections()
@@ -385,14 +388,14 @@ func (g *Gateway) Close(ctx context.Context) error {
 }
 
 // begin registers one piece of work, unless Close has begun.
-func (g *Gateway) begin() (context.Context, bool) {
+func (g *Gateway) begin() bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.closing {
-		return nil, false
+		return false
 	}
 	g.inflight.Add(1)
-	return g.work, true
+	return true
 }
 
 func (g *Gateway) onReady(_ *discordgo.Session, r *discordgo.Ready) {
@@ -487,7 +490,7 @@ func (g *Gateway) supervise() {
 	for {
 		var ce *websocket.CloseError
 		select {
-		case <-g.ctx.Done():
+		case <-g.quit:
 			return
 		case ce = <-g.kick:
 		}
@@ -525,16 +528,22 @@ func (g *Gateway) supervise() {
 func (g *Gateway) reconnect(first time.Duration) error {
 	if first > 0 {
 		g.log.Info("gateway reconnecting after a backoff", "retry_in", first.Round(time.Millisecond))
-		if g.wait(g.ctx, first) != nil {
+		if g.wait(context.Background(), first) != nil {
 			return nil
 		}
 	}
 	wait := minBackoff
 	for attempt := 1; ; attempt++ {
-		if g.ctx.Err() != nil {
+		if g.isClosing() {
 			return nil
 		}
-		err := g.open(g.ctx)
+		ctx, cancel := g.untilClose(context.Background())
+		err := g.open(ctx)
+		quit := ctx.Err() != nil
+		cancel()
+		if quit {
+			return nil
+		}
 		if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
 			return nil
 		}
@@ -543,7 +552,7 @@ func (g *Gateway) reconnect(first time.Duration) error {
 		}
 		d := wait/2 + rand.N(wait/2+1) // jitter: replicas do not retry in step
 		g.log.Warn("gateway reconnect failed", "attempt", attempt, "retry_in", d.Round(time.Millisecond), "err", discordrest.Redact(err))
-		if g.wait(g.ctx, d) != nil {
+		if g.wait(context.Background(), d) != nil {
 			return nil
 		}
 		wait = min(2*wait, maxBackoff)
@@ -570,7 +579,9 @@ func (g *Gateway) registerCommands(appID string) {
 	}
 	// Overwriting is safe to repeat: server errors are retried too. Rate
 	// limits are waited out, global ones included, until Close.
-	ctx, cancel := context.WithTimeout(g.ctx, registerTimeout)
+	ctx, stop := g.untilClose(context.Background())
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, registerTimeout)
 	defer cancel()
 	p := &discordrest.Policy{Attempts: registerAttempts, ServerErrors: true, Backoff: time.Second, AttemptTimeout: discordrest.Timeout, Log: g.log}
 	cmds, err := g.s.ApplicationCommandBulkOverwrite(appID, g.guildID, g.bot.Commands(), discordrest.Retrying(ctx, p)...)
@@ -584,10 +595,11 @@ func (g *Gateway) registerCommands(appID string) {
 }
 
 func (g *Gateway) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
-	ctx, ok := g.begin()
-	if !ok {
+	if !g.begin() {
 		return
 	}
+	// Replies are not cancelled by Close: it waits for them.
+	ctx := context.Background()
 	arrived := time.Now()
 	go func() {
 		defer g.inflight.Done()
@@ -607,10 +619,11 @@ func (g *Gateway) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	if self == "" || m.Author.ID == self || !bot.Mentions(m.Message, self) {
 		return
 	}
-	ctx, ok := g.begin()
-	if !ok {
+	if !g.begin() {
 		return
 	}
+	// Replies are not cancelled by Close: it waits for them.
+	ctx := context.Background()
 	go func() {
 		defer g.inflight.Done()
 		ctx, cancel := context.WithTimeout(ctx, 2*discordrest.Timeout)
@@ -622,7 +635,7 @@ func (g *Gateway) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		// Rate limits are waited out, within the minute and until Close; a
 		// message is not safe to send twice, so server errors are not
 		// retried.
-		p := &discordrest.Policy{Attempts: 3, Stop: g.ctx, AttemptTimeout: discordrest.Timeout, Log: g.log}
+		p := &discordrest.Policy{Attempts: 3, Stop: g.quit, AttemptTimeout: discordrest.Timeout, Log: g.log}
 		if _, err := s.ChannelMessageSendComplex(m.ChannelID, send, discordrest.Retrying(ctx, p)...); err != nil {
 			g.log.Error("reply to mention", "channel", m.ChannelID, "message", m.ID, "err", discordrest.Redact(err))
 		}
@@ -653,7 +666,7 @@ func (r sessionResponder) Respond(ctx context.Context, resp *discordgo.Interacti
 
 // EditOriginal delivers a deferred answer; Close ends its waits.
 func (r sessionResponder) EditOriginal(ctx context.Context, edit *discordgo.WebhookEdit) error {
-	return discordrest.EditOriginal(ctx, r.s, r.i, r.arrived, edit, r.g.ctx, nil, r.g.log)
+	return discordrest.EditOriginal(ctx, r.s, r.i, r.arrived, edit, r.g.quit, nil, r.g.log)
 }
 
 // dial opens the gateway's TCP connections and keeps track of them.
@@ -663,8 +676,7 @@ func (g *Gateway) dial(ctx context.Context, network, addr string) (net.Conn, err
 	if err != nil {
 		return nil, err
 	}
-	tc := &trackedConn{Conn: c, g: g}
-	tc.ctx, tc.cancel = context.WithCancel(g.ctx)
+	tc := &trackedConn{Conn: c, g: g, gone: make(chan struct{})}
 	tc.in.onFrame = func(op byte, head []byte) {
 		if op != opClose || len(head) < 2 {
 			return
@@ -699,9 +711,8 @@ type trackedConn struct {
 	net.Conn
 	g    *Gateway
 	once sync.Once
-	// ctx ends when the connection is closed, or Close begins.
-	ctx    context.Context
-	cancel context.CancelFunc
+	// gone is closed when the connection is.
+	gone chan struct{}
 	// in follows the frames Discord sends, for its close frame. Only the
 	// connection's one reader touches it.
 	in frameScanner
@@ -770,7 +781,7 @@ func (c *trackedConn) Read(p []byte) (int, error) {
 
 func (c *trackedConn) Close() error {
 	c.once.Do(func() {
-		c.cancel()
+		close(c.gone)
 		c.g.connMu.Lock()
 		delete(c.g.conns, c)
 		c.g.connMu.Unlock()

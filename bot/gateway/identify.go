@@ -1,9 +1,12 @@
 package gateway
 
 import (
+	"context"
 	"math/rand/v2"
 	"sync"
 	"time"
+
+	"github.com/interviewbot/interviewbot/internal/discordrest"
 )
 
 // Pacing of the IDENTIFYs that answer op 9 INVALID SESSION. Discord asks
@@ -74,7 +77,11 @@ func (g *Gateway) holdIdentify(c *trackedConn, frame []byte) bool {
 		defer g.held.Done()
 		d := g.pacer.wait(time.Now())
 		g.log.Warn("gateway session invalidated; identifying anew after a wait", "wait", d.Round(time.Millisecond))
-		if err := g.sleep(c.ctx, d); err != nil {
+		quit, stopQuit := discordrest.WithStop(context.Background(), g.quit)
+		defer stopQuit()
+		ctx, cancel := discordrest.WithStop(quit, c.gone)
+		defer cancel()
+		if err := g.sleep(ctx, d); err != nil {
 			c.wmu.Lock()
 			c.holding = false
 			c.wmu.Unlock()

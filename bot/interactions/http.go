@@ -131,10 +131,10 @@ type Server struct {
 	// answering tracks the goroutines answering interactions, which may
 	// outlive their request when the answer is deferred.
 	answering sync.WaitGroup
-	// shutdown is done once Run begins shutting down: a deferred answer
+	// shutdown is closed once Run begins shutting down: a deferred answer
 	// waiting to retry its edit gives up then rather than hold Run.
-	shutdown      context.Context
-	beginShutdown context.CancelFunc
+	shutdown      chan struct{}
+	beginShutdown func()
 }
 
 // NewServer returns the server.
@@ -193,7 +193,8 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 	}
 	s.workers = make(chan struct{}, workers)
 	s.skewWarn.Period = time.Minute
-	s.shutdown, s.beginShutdown = context.WithCancel(context.Background())
+	s.shutdown = make(chan struct{})
+	s.beginShutdown = sync.OnceFunc(func() { close(s.shutdown) })
 	s.handler = s.routes()
 	return s, nil
 }
@@ -593,7 +594,7 @@ type httpResponder struct {
 	i       *discordgo.Interaction
 	arrived time.Time
 	release func() // gives the in-flight slot back; idempotent
-	stop    context.Context
+	stop    <-chan struct{}
 	log     *slog.Logger
 }
 

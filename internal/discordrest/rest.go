@@ -101,7 +101,7 @@ type Policy struct {
 	// Stop, when done, ends every wait and fails the request with what
 	// its last attempt got: a shutdown has begun. Nil: only the context
 	// ends waits.
-	Stop context.Context
+	Stop <-chan struct{}
 	// BeforeWait, when set, runs once, before the first wait: an HTTP
 	// interaction gives back its in-flight slot there.
 	BeforeWait func()
@@ -295,7 +295,7 @@ func (t *Retrier) mayWait(ctx context.Context, p *Policy, attempts int, d time.D
 	switch {
 	case p == nil:
 		return "", false
-	case p.Stop != nil && p.Stop.Err() != nil:
+	case closed(p.Stop):
 		return errStopping.Error(), false
 	case p.Attempts > 0 && attempts >= p.Attempts:
 		return fmt.Sprintf("gave up after %d attempts", attempts), false
@@ -310,17 +310,41 @@ func (t *Retrier) mayWait(ctx context.Context, p *Policy, attempts int, d time.D
 
 // waitFor waits d, or until ctx or p.Stop is done.
 func (t *Retrier) waitFor(ctx context.Context, p *Policy, d time.Duration) error {
-	if p.Stop != nil {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithCancel(ctx)
-		defer cancel()
-		defer context.AfterFunc(p.Stop, cancel)()
-	}
+	ctx, cancel := WithStop(ctx, p.Stop)
+	defer cancel()
 	err := t.sleep(ctx, d)
-	if err != nil && p.Stop != nil && p.Stop.Err() != nil {
+	if err != nil && closed(p.Stop) {
 		return errStopping
 	}
 	return err
+}
+
+// WithStop returns a context that is also cancelled when stop is closed: a
+// shutdown, signalled by closing a channel, ends the waits under it. A nil
+// stop never closes.
+func WithStop(parent context.Context, stop <-chan struct{}) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(parent)
+	if stop == nil {
+		return ctx, cancel
+	}
+	go func() {
+		select {
+		case <-stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, cancel
+}
+
+// closed reports whether stop is closed; a nil stop never is.
+func closed(stop <-chan struct{}) bool {
+	select {
+	case <-stop:
+		return true
+	default:
+		return false
+	}
 }
 
 func (t *Retrier) globalLeft() time.Duration {
@@ -434,9 +458,9 @@ func RespondPolicy(log *slog.Logger) *Policy {
 // editOriginal delivers a deferred answer by editing the original response
 // through the webhook of i, which arrived at arrived. The edit is safe to
 // repeat, so server errors are retried; a few times, within editTimeout and
-// never past the token's life. A shutdown (stop) ends its waits; beforeWait
+// never past the token's life. A shutdown (closing stop) ends its waits; beforeWait
 // runs before the first.
-func EditOriginal(ctx context.Context, ed Editor, i *discordgo.Interaction, arrived time.Time, edit *discordgo.WebhookEdit, stop context.Context, beforeWait func(), log *slog.Logger) error {
+func EditOriginal(ctx context.Context, ed Editor, i *discordgo.Interaction, arrived time.Time, edit *discordgo.WebhookEdit, stop <-chan struct{}, beforeWait func(), log *slog.Logger) error {
 	deadline := time.Now().Add(editTimeout)
 	if end := arrived.Add(webhookLife); end.Before(deadline) {
 		deadline = end
