@@ -13,13 +13,14 @@ import (
 
 	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 // Searcher finds passages that answer a question and suggests questions.
 // *index.Index implements it.
 type Searcher interface {
 	Search(ctx context.Context, req index.Request) (*index.Result, error)
-	Suggest(ctx context.Context, typed string, lang index.Lang, n int) []string
+	Suggest(ctx context.Context, typed string, lang language.Lang, n int) []string
 }
 
 // Metrics records what the bot does. Outcomes are "answered", "no-answer",

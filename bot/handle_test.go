@@ -16,6 +16,7 @@ import (
 
 	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 // These tests feed interactions as Discord sends them (testdata/interactions)
@@ -77,7 +78,7 @@ func (s scripted) Search(_ context.Context, req index.Request) (*index.Result, e
 	return res, nil
 }
 
-func (s scripted) Suggest(_ context.Context, typed string, _ index.Lang, n int) []string {
+func (s scripted) Suggest(_ context.Context, typed string, _ language.Lang, n int) []string {
 	if typed == "long" {
 		// More than Discord takes, each longer than a choice may be.
 		out := make([]string, n+5)

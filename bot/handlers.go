@@ -12,6 +12,7 @@ import (
 
 	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 // Outcomes of an interaction, as logged and counted.
@@ -36,7 +37,7 @@ const (
 // request is one interaction, decoded.
 type request struct {
 	i      *discordgo.Interaction
-	lang   index.Lang
+	lang   language.Lang
 	locale string
 	user   string
 	// question is set by handlers that answer one, for the log.
@@ -315,7 +316,7 @@ func (b *Bot) autocomplete(ctx context.Context, r *request) *discordgo.Interacti
 			typed, _ = o.Value.(string)
 		}
 	}
-	r.lang = index.LangFor(r.locale, typed)
+	r.lang = language.For(r.locale, typed)
 	choices := []*discordgo.ApplicationCommandOptionChoice{}
 	for _, s := range b.search.Suggest(ctx, typed, r.lang, maxChoices) {
 		s = clip(s, maxChoiceName)

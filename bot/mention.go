@@ -6,7 +6,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/interviewbot/interviewbot/index"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 // Mention answers a message that mentions the bot, as a reply to it. It
@@ -17,7 +17,7 @@ func (b *Bot) Mention(ctx context.Context, m *discordgo.Message, self string) *d
 		return nil
 	}
 	question := strings.TrimSpace(strings.NewReplacer("<@"+self+">", " ", "<@!"+self+">", " ").Replace(m.Content))
-	r := &request{user: m.Author.ID, lang: index.LangFor("", question)}
+	r := &request{user: m.Author.ID, lang: language.For("", question)}
 	start := b.now()
 	rt := b.route(kindMention, "mention")
 	rep := b.run(r, start, &rt.metric, func() (reply, error) { return rt.handle(ctx, r, []string{question}) })

@@ -10,6 +10,7 @@ import (
 	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
 	"github.com/interviewbot/interviewbot/index/zhconv"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 // Discord's limits, in characters (runes).
@@ -73,7 +74,7 @@ func (v *view) responseData() *discordgo.InteractionResponseData {
 // An answer shows the best passage in full, with the host's question and
 // the matched words in bold, the next ones compact, and buttons for more
 // results, context and feedback; an unsure one the same under a caveat.
-func renderAnswer(a *data.Article, res *index.Result, lang index.Lang) view {
+func renderAnswer(a *data.Article, res *index.Result, lang language.Lang) view {
 	t := textsFor(lang)
 	switch {
 	case res.Verdict == index.Chat:
@@ -106,7 +107,7 @@ func renderAnswer(a *data.Article, res *index.Result, lang index.Lang) view {
 }
 
 // renderMore formats a later page of results: passages listed compactly.
-func renderMore(a *data.Article, lang index.Lang, page []*data.Passage, rest []string, first int) view {
+func renderMore(a *data.Article, lang language.Lang, page []*data.Passage, rest []string, first int) view {
 	t := textsFor(lang)
 	if len(page) == 0 {
 		return view{Content: t.NoMore, Ephemeral: true}
@@ -137,7 +138,7 @@ func renderMore(a *data.Article, lang index.Lang, page []*data.Passage, rest []s
 	return view{Embeds: []*discordgo.MessageEmbed{fitEmbed(e)}, Components: rows, Ephemeral: true}
 }
 
-func renderNoAnswer(a *data.Article, res *index.Result, lang index.Lang) view {
+func renderNoAnswer(a *data.Article, res *index.Result, lang language.Lang) view {
 	t := textsFor(lang)
 	// Suggest the topics of the closest passages, then the rest.
 	var ids []string
@@ -167,7 +168,7 @@ func renderNoAnswer(a *data.Article, res *index.Result, lang index.Lang) view {
 }
 
 // ChatText is the bot's reply to small talk, in a reader's language.
-func ChatText(g index.Greeting, lang index.Lang) string {
+func ChatText(g index.Greeting, lang language.Lang) string {
 	t := textsFor(lang)
 	switch g {
 	case index.Hello:
@@ -182,11 +183,11 @@ func ChatText(g index.Greeting, lang index.Lang) string {
 
 // UnsureText is the caveat above the closest passage when the interview may
 // not answer a question directly, in a reader's language.
-func UnsureText(lang index.Lang) string { return textsFor(lang).Unsure }
+func UnsureText(lang language.Lang) string { return textsFor(lang).Unsure }
 
 // renderChat answers small talk in kind: it greets back or thanks back,
 // says what the bot knows, and offers the topics.
-func renderChat(a *data.Article, g index.Greeting, lang index.Lang) view {
+func renderChat(a *data.Article, g index.Greeting, lang language.Lang) view {
 	msg := ChatText(g, lang)
 	ids := make([]string, 0, 5)
 	for _, tp := range a.Topics[:min(5, len(a.Topics))] {
@@ -197,13 +198,13 @@ func renderChat(a *data.Article, g index.Greeting, lang index.Lang) view {
 
 // passageEmbed shows one passage in the reader's language. English readers
 // get the English rendering first and the original below it.
-func passageEmbed(a *data.Article, p *data.Passage, lang index.Lang, zhSpans, enSpans []index.Span) *discordgo.MessageEmbed {
+func passageEmbed(a *data.Article, p *data.Passage, lang language.Lang, zhSpans, enSpans []index.Span) *discordgo.MessageEmbed {
 	t := textsFor(lang)
 	var desc string
 	switch lang {
-	case index.English:
+	case language.English:
 		desc = mark(p.English, enSpans, nil) + "\n\n**" + t.Original + "**\n" + quote(mark(p.Text, zhSpans, nil))
-	case index.Simplified:
+	case language.Simplified:
 		desc = mark(p.Text, zhSpans, zhconv.Mainland)
 	default:
 		desc = mark(p.Text, zhSpans, nil)
@@ -218,7 +219,7 @@ func passageEmbed(a *data.Article, p *data.Passage, lang index.Lang, zhSpans, en
 
 // renderQuote shows one passage with a button for its context and one for
 // another random quote.
-func renderQuote(a *data.Article, p *data.Passage, lang index.Lang) view {
+func renderQuote(a *data.Article, p *data.Passage, lang language.Lang) view {
 	t := textsFor(lang)
 	e := passageEmbed(a, p, lang, nil, nil)
 	e.Author = &discordgo.MessageEmbedAuthor{Name: "💬 " + t.QuoteTitle}
@@ -234,7 +235,7 @@ func renderQuote(a *data.Article, p *data.Passage, lang index.Lang) view {
 
 // renderContext shows a passage between its neighbours, with the host's
 // question first when the passage answers one.
-func renderContext(a *data.Article, p *data.Passage, lang index.Lang) view {
+func renderContext(a *data.Article, p *data.Passage, lang language.Lang) view {
 	t := textsFor(lang)
 	var b strings.Builder
 	if q, ok := a.ByID(p.QuestionID); ok && q.Position < p.Position-1 {
@@ -272,7 +273,7 @@ func renderContext(a *data.Article, p *data.Passage, lang index.Lang) view {
 }
 
 // renderTopics lists the themes of the interview, each a button.
-func renderTopics(a *data.Article, lang index.Lang) view {
+func renderTopics(a *data.Article, lang language.Lang) view {
 	t := textsFor(lang)
 	var b strings.Builder
 	ids := make([]string, 0, len(a.Topics))
@@ -290,7 +291,7 @@ func renderTopics(a *data.Article, lang index.Lang) view {
 }
 
 // renderAbout says what the bot is and how to use it.
-func renderAbout(a *data.Article, lang index.Lang, version string) view {
+func renderAbout(a *data.Article, lang language.Lang, version string) view {
 	t := textsFor(lang)
 	e := &discordgo.MessageEmbed{
 		Title:       "ℹ️ " + t.AboutTitle,
@@ -312,7 +313,7 @@ func renderNotice(text string) view {
 
 // answerButtons are the buttons under an answer: the next page of results
 // (numbered from next), the best passage's context, and feedback on it.
-func answerButtons(lang index.Lang, id string, rest []string, next int) []discordgo.MessageComponent {
+func answerButtons(lang language.Lang, id string, rest []string, next int) []discordgo.MessageComponent {
 	t := textsFor(lang)
 	more := discordgo.Button{Label: t.More, Style: discordgo.PrimaryButton, CustomID: moreID(lang, next, rest), Disabled: len(rest) == 0}
 	if len(rest) == 0 {
@@ -326,7 +327,7 @@ func answerButtons(lang index.Lang, id string, rest []string, next int) []discor
 	}}}
 }
 
-func topicButtons(a *data.Article, lang index.Lang, ids []string) []discordgo.MessageComponent {
+func topicButtons(a *data.Article, lang language.Lang, ids []string) []discordgo.MessageComponent {
 	var rows []discordgo.MessageComponent
 	var row []discordgo.MessageComponent
 	for _, id := range ids {
@@ -355,12 +356,12 @@ func topicButtons(a *data.Article, lang index.Lang, ids []string) []discordgo.Me
 	return rows
 }
 
-func topicText(tp data.Topic, lang index.Lang) (label, question string) {
+func topicText(tp data.Topic, lang language.Lang) (label, question string) {
 	return lang.Pick(tp.EN, tp.ZH), lang.Pick(tp.QuestionEN, tp.QuestionZH)
 }
 
 // compactList shows passages one line each, numbered from first.
-func compactList(a *data.Article, hits []index.Hit, lang index.Lang, first int) string {
+func compactList(a *data.Article, hits []index.Hit, lang language.Lang, first int) string {
 	var lines []string
 	budget := maxFieldValue / max(len(hits), 1)
 	for i, h := range hits {
@@ -372,7 +373,7 @@ func compactList(a *data.Article, hits []index.Hit, lang index.Lang, first int) 
 }
 
 // hostField shows the host's question that p answers, if p is an answer.
-func hostField(a *data.Article, p *data.Passage, lang index.Lang) []*discordgo.MessageEmbedField {
+func hostField(a *data.Article, p *data.Passage, lang language.Lang) []*discordgo.MessageEmbedField {
 	q, ok := a.ByID(p.QuestionID)
 	if !ok {
 		return nil
@@ -383,15 +384,15 @@ func hostField(a *data.Article, p *data.Passage, lang index.Lang) []*discordgo.M
 }
 
 // passageText is a passage in the reader's language, plain.
-func passageText(p *data.Passage, lang index.Lang) string {
+func passageText(p *data.Passage, lang language.Lang) string {
 	return lang.Pick(p.English, p.Text)
 }
 
-func speakerName(p *data.Passage, lang index.Lang) string {
+func speakerName(p *data.Passage, lang language.Lang) string {
 	return lang.Pick(p.SpeakerEN, p.Speaker)
 }
 
-func speakerLine(a *data.Article, p *data.Passage, lang index.Lang) string {
+func speakerLine(a *data.Article, p *data.Passage, lang language.Lang) string {
 	return speakerIcon(p) + " " + escape(speakerName(p, lang)) + " · " + placeLine(a, p, lang)
 }
 
@@ -417,7 +418,7 @@ func speakerColor(p *data.Passage) int {
 
 // placeLine says where a passage stands: "Interview · passage 61 of 88".
 // Passage ids are for custom IDs and JSON; members see numbers.
-func placeLine(a *data.Article, p *data.Passage, lang index.Lang) string {
+func placeLine(a *data.Article, p *data.Passage, lang language.Lang) string {
 	t := textsFor(lang)
 	section := t.Interview
 	if p.Section == data.Summary {

@@ -13,6 +13,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/interviewbot/interviewbot/index"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 func TestEncodeResponse(t *testing.T) {
@@ -219,7 +220,7 @@ type slowSuggester struct {
 	gate chan struct{}
 }
 
-func (s slowSuggester) Suggest(ctx context.Context, typed string, lang index.Lang, n int) []string {
+func (s slowSuggester) Suggest(ctx context.Context, typed string, lang language.Lang, n int) []string {
 	<-s.gate
 	return s.Searcher.Suggest(ctx, typed, lang, n)
 }

@@ -7,7 +7,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/interviewbot/interviewbot/index"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 // routeKind is what brings a request to a route.
@@ -72,7 +72,7 @@ const MaxQuestionLength = 500
 // order; their names stay ASCII, their descriptions and option names are
 // localised for zh-TW and zh-CN.
 func (b *Bot) routeTable() []route {
-	en := textsFor(index.English)
+	en := textsFor(language.English)
 	minNumber := 1.0
 	return []route{
 		{
@@ -167,14 +167,14 @@ func (b *Bot) resolve(r *request) (handler, []string, string) {
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
 		d := i.ApplicationCommandData()
-		r.lang = index.LangFor(r.locale, optionString(d.Options, "question"))
+		r.lang = language.For(r.locale, optionString(d.Options, "question"))
 		if rt := b.route(kindCommand, d.Name); rt != nil {
 			return rt.handle, nil, rt.metric
 		}
 		return expired, nil, "unknown"
 	case discordgo.InteractionMessageComponent:
 		id, ok := parseCustomID(i.MessageComponentData().CustomID)
-		r.lang = index.LangFor(r.locale, "")
+		r.lang = language.For(r.locale, "")
 		if r.locale == "" && ok {
 			r.lang = id.lang
 		}
@@ -187,7 +187,7 @@ func (b *Bot) resolve(r *request) (handler, []string, string) {
 		}
 		return rt.handle, id.args, rt.metric
 	}
-	r.lang = index.LangFor(r.locale, "")
+	r.lang = language.For(r.locale, "")
 	return expired, nil, "unknown"
 }
 
@@ -219,12 +219,12 @@ func (b *Bot) ephemeral(i *discordgo.Interaction) bool {
 // "kind:lang:arg:arg...".
 type customIDParts struct {
 	kind string
-	lang index.Lang
+	lang language.Lang
 	args []string
 }
 
 // customID encodes a button's custom ID, cut to Discord's limit.
-func customID(kind string, lang index.Lang, args ...string) string {
+func customID(kind string, lang language.Lang, args ...string) string {
 	id := strings.Join(append([]string{kind, langCode[lang]}, args...), ":")
 	if len(id) > maxCustomID {
 		id = id[:maxCustomID]
@@ -245,7 +245,7 @@ func parseCustomID(id string) (customIDParts, bool) {
 
 // moreID carries the ids of the passages still to show, best first, and the
 // number of the next one, so that any replica can serve the next page.
-func moreID(lang index.Lang, next int, rest []string) string {
+func moreID(lang language.Lang, next int, rest []string) string {
 	prefix := fmt.Sprintf("%s:%s:%d:", idMore, langCode[lang], next)
 	var ids []string
 	for _, id := range rest {

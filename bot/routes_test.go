@@ -7,19 +7,19 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/interviewbot/interviewbot/index"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 func TestCustomID(t *testing.T) {
 	tests := []struct {
 		name string
 		kind string
-		lang index.Lang
+		lang language.Lang
 		args []string
 		want string
 	}{
-		{"joined", idContext, index.Traditional, []string{"i60"}, "ctx:tw:i60"},
-		{"too long is cut", idFeedback, index.English, []string{"up", strings.Repeat("x", 200)}, "fb:en:up:" + strings.Repeat("x", 91)},
+		{"joined", idContext, language.Traditional, []string{"i60"}, "ctx:tw:i60"},
+		{"too long is cut", idFeedback, language.English, []string{"up", strings.Repeat("x", 200)}, "fb:en:up:" + strings.Repeat("x", 91)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,7 +42,7 @@ func TestCustomIDRoundTrip(t *testing.T) {
 		idQuote:    {},
 	}
 	for _, kind := range []string{idMore, idContext, idFeedback, idTopic, idQuote} {
-		for _, lang := range []index.Lang{index.English, index.Traditional, index.Simplified} {
+		for _, lang := range []language.Lang{language.English, language.Traditional, language.Simplified} {
 			t.Run(kind+"-"+langCode[lang], func(t *testing.T) {
 				id := customID(kind, lang, args[kind]...)
 				got, ok := parseCustomID(id)
@@ -53,9 +53,9 @@ func TestCustomIDRoundTrip(t *testing.T) {
 		}
 	}
 	t.Run("more page", func(t *testing.T) {
-		id := moreID(index.Simplified, 7, []string{"i01", "i02"})
+		id := moreID(language.Simplified, 7, []string{"i01", "i02"})
 		got, ok := parseCustomID(id)
-		if !ok || got.kind != idMore || got.lang != index.Simplified || !slices.Equal(got.args, []string{"7", "i01.i02"}) {
+		if !ok || got.kind != idMore || got.lang != language.Simplified || !slices.Equal(got.args, []string{"7", "i01.i02"}) {
 			t.Errorf("parseCustomID(%q) = %+v, %v", id, got, ok)
 		}
 	})

@@ -13,6 +13,7 @@ import (
 	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
 	"github.com/interviewbot/interviewbot/index/zhconv"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 // These tests are about what a reply shows for what search finds, so they
@@ -301,7 +302,7 @@ func (panicker) Search(context.Context, index.Request) (*index.Result, error) {
 	panic("search exploded")
 }
 
-func (panicker) Suggest(context.Context, string, index.Lang, int) []string {
+func (panicker) Suggest(context.Context, string, language.Lang, int) []string {
 	panic("suggest exploded")
 }
 

@@ -26,6 +26,7 @@ import (
 	"github.com/interviewbot/interviewbot/index"
 	"github.com/interviewbot/interviewbot/index/zhconv"
 	"github.com/interviewbot/interviewbot/internal/discordtest"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 // These tests run the real discordgo client, inside a Gateway, against the
@@ -419,7 +420,7 @@ type gwSuggester struct {
 	delay time.Duration
 }
 
-func (s gwSuggester) Suggest(ctx context.Context, typed string, lang index.Lang, n int) []string {
+func (s gwSuggester) Suggest(ctx context.Context, typed string, lang language.Lang, n int) []string {
 	if s.delay == 0 {
 		return nil
 	}
