@@ -13,7 +13,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -171,10 +170,7 @@ func New(b *bot.Bot, cfg Config) (*Gateway, error) {
 	if b == nil {
 		return nil, errors.New("gateway: no bot")
 	}
-	token := strings.TrimSpace(cfg.Token)
-	if rest, ok := strings.CutPrefix(token, "Bot"); ok && (rest == "" || rest[0] == ' ') {
-		token = strings.TrimSpace(rest)
-	}
+	token := discordrest.BareToken(cfg.Token)
 	if token == "" {
 		return nil, errors.New("gateway: no token")
 	}

@@ -442,11 +442,6 @@ func rewound(req *http.Request) (*http.Request, error) {
 	return r, nil
 }
 
-// redactPath keeps interaction tokens out of logged paths.
-func RedactPath(path string) string {
-	return webhookToken.ReplaceAllString(path, "${1}…")
-}
-
 // respondPolicy is how a first response is delivered: server errors are
 // retried quickly, and nothing waits past the three seconds (the caller's
 // deadline). A shutdown does not cut it short: it is over within three
