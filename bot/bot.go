@@ -1,8 +1,8 @@
-// Package bot is everything Discord: the command table, the handlers that
-// answer interactions and mentions, reply formatting within Discord's limits,
-// and the two transports that carry interactions in, the gateway and the HTTP
-// interactions endpoint. The core (Bot) knows nothing of either transport: it
-// takes an interaction and returns the response.
+// Package bot is the Discord core: the command table, the handlers that
+// answer interactions and mentions, and reply formatting within Discord's
+// limits. It knows nothing of the transports that carry interactions in
+// (packages gateway and interactions): it takes an interaction and returns
+// the response.
 package bot
 
 import (
@@ -13,13 +13,14 @@ import (
 
 	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 // Searcher finds passages that answer a question and suggests questions.
 // *index.Index implements it.
 type Searcher interface {
 	Search(ctx context.Context, req index.Request) (*index.Result, error)
-	Suggest(ctx context.Context, typed string, lang index.Lang, n int) []string
+	Suggest(ctx context.Context, typed string, lang language.Lang, n int) []string
 }
 
 // Metrics records what the bot does. Outcomes are "answered", "no-answer",
@@ -53,16 +54,16 @@ type Config struct {
 // holds no per-conversation state: everything a button needs travels in its
 // custom ID, so any replica can answer any click.
 type Bot struct {
-	search   Searcher
-	article  *data.Article
-	log      *slog.Logger
-	metrics  Metrics
-	limiter  *Limiter
-	logQs    bool
-	version  string
-	randN    func(int) int
-	now      func() time.Time
-	commands []command
+	search  Searcher
+	article *data.Article
+	log     *slog.Logger
+	metrics Metrics
+	limiter *Limiter
+	logQs   bool
+	version string
+	randN   func(int) int
+	now     func() time.Time
+	routes  []route
 }
 
 // New returns a Bot.
@@ -90,7 +91,7 @@ func New(cfg Config) *Bot {
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
 	}
-	b.commands = b.commandTable()
+	b.routes = b.routeTable()
 	return b
 }
 

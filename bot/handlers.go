@@ -12,6 +12,7 @@ import (
 
 	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 // Outcomes of an interaction, as logged and counted.
@@ -36,7 +37,7 @@ const (
 // request is one interaction, decoded.
 type request struct {
 	i      *discordgo.Interaction
-	lang   index.Lang
+	lang   language.Lang
 	locale string
 	user   string
 	// question is set by handlers that answer one, for the log.
@@ -58,65 +59,63 @@ type userError struct {
 func (e *userError) Error() string { return e.msg }
 
 // Handle answers one interaction and returns the response to send. It never
-// fails: errors become a friendly ephemeral reply and a log line here, in
-// one place, so that no interaction ends in "This interaction failed".
+// fails: errors become a friendly ephemeral reply and a log line (see run),
+// so that no interaction ends in "This interaction failed".
 func (b *Bot) Handle(ctx context.Context, i *discordgo.Interaction) *discordgo.InteractionResponse {
 	start := b.now()
 	r := &request{i: i, locale: string(i.Locale), user: userID(i)}
-	name := b.interactionName(i)
-	var (
-		resp    *discordgo.InteractionResponse
-		outcome string
-		err     error
-	)
 	switch i.Type {
 	case discordgo.InteractionPing:
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}
 	case discordgo.InteractionApplicationCommandAutocomplete:
-		err = safely(func() error { resp = b.autocomplete(ctx, r); return nil })
-		b.metrics.Autocomplete()
-		outcome = outcomeOK
-		if err != nil {
-			resp, outcome = &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult}, outcomeError
-		}
-	default:
-		var rep reply
-		err = safely(func() (err error) { rep, err = b.dispatch(ctx, r); return err })
-		outcome = rep.outcome
-		if err != nil {
-			rep, outcome = b.failure(r, err)
-		}
-		resp = &discordgo.InteractionResponse{
-			Type: discordgo.InteractionResponseChannelMessageWithSource,
-			Data: rep.view.responseData(),
-		}
+		return b.suggest(ctx, r, start)
 	}
-	b.record(name, r, outcome, b.now().Sub(start), err)
-	return resp
+	var (
+		handle handler
+		args   []string
+		metric = "unknown"
+	)
+	rep := b.run(r, start, &metric, func() (reply, error) {
+		handle, args, metric = b.resolve(r)
+		return handle(ctx, r, args)
+	})
+	return &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: rep.view.responseData(),
+	}
 }
 
-func (b *Bot) dispatch(ctx context.Context, r *request) (reply, error) {
-	i := r.i
-	switch i.Type {
-	case discordgo.InteractionApplicationCommand:
-		d := i.ApplicationCommandData()
-		r.lang = index.LangFor(r.locale, optionString(d.Options, "question"))
-		if c := b.command(d.Name); c != nil {
-			return c.handle(ctx, r)
-		}
-		return reply{}, &userError{msg: textsFor(r.lang).Expired, outcome: outcomeInvalid}
-	case discordgo.InteractionMessageComponent:
-		parts := strings.Split(i.MessageComponentData().CustomID, ":")
-		r.lang = index.LangFor(r.locale, "")
-		if r.locale == "" && len(parts) > 1 {
-			r.lang = parseLang(parts[1])
-		}
-		if h := b.component(parts[0]); h != nil && len(parts) > 1 {
-			return h(ctx, r, parts[2:])
-		}
-		return reply{}, &userError{msg: textsFor(r.lang).Expired, outcome: outcomeInvalid}
+// run is the one path every interaction and mention takes once its route is
+// known: the handler runs safely, a failure becomes the reply the member
+// sees, and the outcome is recorded under *metric, which handle may set.
+func (b *Bot) run(r *request, start time.Time, metric *string, handle func() (reply, error)) reply {
+	var rep reply
+	err := safely(func() (err error) { rep, err = handle(); return err })
+	outcome := rep.outcome
+	if err != nil {
+		rep, outcome = b.failure(r, err)
 	}
-	return reply{}, &userError{msg: textsFor(index.LangFor(r.locale, "")).Expired, outcome: outcomeInvalid}
+	b.record(*metric, r, outcome, b.now().Sub(start), err)
+	return rep
+}
+
+// suggest answers an autocomplete interaction, counted apart from the
+// answers: it never fails, and returns no choices rather than an error.
+func (b *Bot) suggest(ctx context.Context, r *request, start time.Time) *discordgo.InteractionResponse {
+	name := r.i.ApplicationCommandData().Name
+	metric := "unknown"
+	if b.route(kindCommand, name) != nil {
+		metric = name + "-autocomplete"
+	}
+	var resp *discordgo.InteractionResponse
+	err := safely(func() error { resp = b.autocomplete(ctx, r); return nil })
+	b.metrics.Autocomplete()
+	outcome := outcomeOK
+	if err != nil {
+		resp, outcome = &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult}, outcomeError
+	}
+	b.record(metric, r, outcome, b.now().Sub(start), err)
+	return resp
 }
 
 // record is the one metric and the one log line of each interaction or
@@ -190,14 +189,14 @@ func (b *Bot) answer(ctx context.Context, r *request, question string) (reply, e
 	return reply{view: renderAnswer(b.article, res, r.lang), outcome: verdictOutcome(res.Verdict)}, nil
 }
 
-func (b *Bot) ask(ctx context.Context, r *request) (reply, error) {
+func (b *Bot) ask(ctx context.Context, r *request, _ []string) (reply, error) {
 	d := r.i.ApplicationCommandData()
 	rep, err := b.answer(ctx, r, optionString(d.Options, "question"))
 	rep.view.Ephemeral = optionBool(d.Options, "private")
 	return rep, err
 }
 
-func (b *Bot) quote(_ context.Context, r *request) (reply, error) {
+func (b *Bot) quote(_ context.Context, r *request, _ []string) (reply, error) {
 	n := int(optionInt(r.i.ApplicationCommandData().Options, "number"))
 	if n == 0 {
 		n = 1 + b.randN(len(b.article.Passages))
@@ -216,11 +215,11 @@ func (b *Bot) randomQuote(_ context.Context, r *request, _ []string) (reply, err
 	return reply{view: v, outcome: outcomeOK}, nil
 }
 
-func (b *Bot) topics(_ context.Context, r *request) (reply, error) {
+func (b *Bot) topics(_ context.Context, r *request, _ []string) (reply, error) {
 	return reply{view: renderTopics(b.article, r.lang), outcome: outcomeOK}, nil
 }
 
-func (b *Bot) about(_ context.Context, r *request) (reply, error) {
+func (b *Bot) about(_ context.Context, r *request, _ []string) (reply, error) {
 	return reply{view: renderAbout(b.article, r.lang, b.version), outcome: outcomeOK}, nil
 }
 
@@ -317,7 +316,7 @@ func (b *Bot) autocomplete(ctx context.Context, r *request) *discordgo.Interacti
 			typed, _ = o.Value.(string)
 		}
 	}
-	r.lang = index.LangFor(r.locale, typed)
+	r.lang = language.For(r.locale, typed)
 	choices := []*discordgo.ApplicationCommandOptionChoice{}
 	for _, s := range b.search.Suggest(ctx, typed, r.lang, maxChoices) {
 		s = clip(s, maxChoiceName)
@@ -330,32 +329,6 @@ func (b *Bot) autocomplete(ctx context.Context, r *request) *discordgo.Interacti
 		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 		Data: &discordgo.InteractionResponseData{Choices: choices},
 	}
-}
-
-// interactionName names an interaction for logs and metrics: the command, or
-// the kind of button. Names not in the command table are "unknown", so that
-// made-up interactions cannot grow the metrics' label values.
-func (b *Bot) interactionName(i *discordgo.Interaction) string {
-	switch i.Type {
-	case discordgo.InteractionPing:
-		return "ping"
-	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
-		name := i.ApplicationCommandData().Name
-		switch {
-		case b.command(name) == nil:
-			return "unknown"
-		case i.Type == discordgo.InteractionApplicationCommandAutocomplete:
-			return name + "-autocomplete"
-		}
-		return name
-	case discordgo.InteractionMessageComponent:
-		kind, _, _ := strings.Cut(i.MessageComponentData().CustomID, ":")
-		if b.component(kind) != nil {
-			return "button-" + kind
-		}
-		return "button-unknown"
-	}
-	return "unknown"
 }
 
 // metricLocale keeps the locale label's values few: the three languages the

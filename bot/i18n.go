@@ -3,7 +3,7 @@ package bot
 import (
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/interviewbot/interviewbot/index"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 // texts are the words the bot says, in one language.
@@ -27,7 +27,7 @@ type texts struct {
 }
 
 var catalog = [...]texts{
-	index.English: {
+	language.English: {
 		AskDesc:     "Ask about Zuckerberg's interview on AI hiring, superintelligence and the Titan clusters",
 		AskQuestion: "Your question, in English or Chinese", AskQuestionName: "question",
 		AskPrivate: "Only you see the answer", AskPrivateName: "private",
@@ -60,7 +60,7 @@ var catalog = [...]texts{
 		ChatBye:       "Bye! 👋 Come back any time with a question about the interview.",
 		ChatOther:     "I'm a bot that answers questions about one interview: Mark Zuckerberg on Meta's AI hiring, personal superintelligence, CapEx and the Titan clusters. Ask me something about it, for example *Why do researchers care about GPUs?*, or pick a topic:",
 	},
-	index.Traditional: {
+	language.Traditional: {
 		AskDesc:     "詢問祖克柏關於 AI 招募、超級智慧與泰坦叢集的訪談",
 		AskQuestion: "你的問題(中文或英文皆可)", AskQuestionName: "問題",
 		AskPrivate: "只有你看得到回答", AskPrivateName: "私密",
@@ -93,7 +93,7 @@ var catalog = [...]texts{
 		ChatBye:       "掰掰!👋 對訪談有問題隨時回來問。",
 		ChatOther:     "我是回答一篇訪談的機器人:祖克柏談 Meta 的 AI 招募、個人超級智慧、資本支出和泰坦叢集。問我一個關於訪談的問題吧,例如 *研究員為什麼更在乎 GPU?*,或選一個主題:",
 	},
-	index.Simplified: {
+	language.Simplified: {
 		AskDesc:     "询问扎克伯格关于 AI 招聘、超级智能与泰坦集群的访谈",
 		AskQuestion: "你的问题(中文或英文均可)", AskQuestionName: "问题",
 		AskPrivate: "只有你能看到回答", AskPrivateName: "私密",
@@ -128,9 +128,9 @@ var catalog = [...]texts{
 	},
 }
 
-func textsFor(l index.Lang) *texts {
+func textsFor(l language.Lang) *texts {
 	if int(l) < 0 || int(l) >= len(catalog) {
-		l = index.English
+		l = language.English
 	}
 	return &catalog[l]
 }
@@ -138,19 +138,19 @@ func textsFor(l index.Lang) *texts {
 // localizations gives a string in Discord's Chinese locales.
 func localizations(pick func(*texts) string) *map[discordgo.Locale]string {
 	return &map[discordgo.Locale]string{
-		discordgo.ChineseTW: pick(&catalog[index.Traditional]),
-		discordgo.ChineseCN: pick(&catalog[index.Simplified]),
+		discordgo.ChineseTW: pick(&catalog[language.Traditional]),
+		discordgo.ChineseCN: pick(&catalog[language.Simplified]),
 	}
 }
 
 // langCode names a language inside custom IDs.
-var langCode = [...]string{index.English: "en", index.Traditional: "tw", index.Simplified: "cn"}
+var langCode = [...]string{language.English: "en", language.Traditional: "tw", language.Simplified: "cn"}
 
-func parseLang(code string) index.Lang {
+func parseLang(code string) language.Lang {
 	for l, c := range langCode {
 		if c == code {
-			return index.Lang(l)
+			return language.Lang(l)
 		}
 	}
-	return index.English
+	return language.English
 }

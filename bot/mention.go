@@ -6,26 +6,21 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/interviewbot/interviewbot/index"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 // Mention answers a message that mentions the bot, as a reply to it. It
 // returns nil for messages the bot must ignore: its own, other bots', and
 // those that do not mention it.
 func (b *Bot) Mention(ctx context.Context, m *discordgo.Message, self string) *discordgo.MessageSend {
-	if m.Author == nil || m.Author.Bot || m.Author.ID == self || self == "" || !mentions(m, self) {
+	if m.Author == nil || m.Author.Bot || m.Author.ID == self || self == "" || !Mentions(m, self) {
 		return nil
 	}
 	question := strings.TrimSpace(strings.NewReplacer("<@"+self+">", " ", "<@!"+self+">", " ").Replace(m.Content))
-	r := &request{user: m.Author.ID, lang: index.LangFor("", question)}
+	r := &request{user: m.Author.ID, lang: language.For("", question)}
 	start := b.now()
-	var rep reply
-	err := safely(func() (err error) { rep, err = b.answer(ctx, r, question); return err })
-	outcome := rep.outcome
-	if err != nil {
-		rep, outcome = b.failure(r, err)
-	}
-	b.record("mention", r, outcome, b.now().Sub(start), err)
+	rt := b.route(kindMention, "mention")
+	rep := b.run(r, start, &rt.metric, func() (reply, error) { return rt.handle(ctx, r, []string{question}) })
 	failIfGone := false
 	return &discordgo.MessageSend{
 		Content:    rep.view.Content,
@@ -39,12 +34,17 @@ func (b *Bot) Mention(ctx context.Context, m *discordgo.Message, self string) *d
 	}
 }
 
-// mentions reports whether m mentions the bot whose user ID is self.
-func mentions(m *discordgo.Message, self string) bool {
+// Mentions reports whether m mentions the bot whose user ID is self.
+func Mentions(m *discordgo.Message, self string) bool {
 	for _, u := range m.Mentions {
 		if u != nil && u.ID == self {
 			return true
 		}
 	}
 	return strings.Contains(m.Content, "<@"+self+">") || strings.Contains(m.Content, "<@!"+self+">")
+}
+
+// mention answers the question a mention asks: args[0].
+func (b *Bot) mention(ctx context.Context, r *request, args []string) (reply, error) {
+	return b.answer(ctx, r, args[0])
 }

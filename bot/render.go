@@ -10,6 +10,7 @@ import (
 	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
 	"github.com/interviewbot/interviewbot/index/zhconv"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 // Discord's limits, in characters (runes).
@@ -73,7 +74,7 @@ func (v *view) responseData() *discordgo.InteractionResponseData {
 // An answer shows the best passage in full, with the host's question and
 // the matched words in bold, the next ones compact, and buttons for more
 // results, context and feedback; an unsure one the same under a caveat.
-func renderAnswer(a *data.Article, res *index.Result, lang index.Lang) view {
+func renderAnswer(a *data.Article, res *index.Result, lang language.Lang) view {
 	t := textsFor(lang)
 	switch {
 	case res.Verdict == index.Chat:
@@ -106,7 +107,7 @@ func renderAnswer(a *data.Article, res *index.Result, lang index.Lang) view {
 }
 
 // renderMore formats a later page of results: passages listed compactly.
-func renderMore(a *data.Article, lang index.Lang, page []*data.Passage, rest []string, first int) view {
+func renderMore(a *data.Article, lang language.Lang, page []*data.Passage, rest []string, first int) view {
 	t := textsFor(lang)
 	if len(page) == 0 {
 		return view{Content: t.NoMore, Ephemeral: true}
@@ -125,7 +126,7 @@ func renderMore(a *data.Article, lang index.Lang, page []*data.Passage, rest []s
 	for i, p := range page {
 		buttons = append(buttons, discordgo.Button{
 			Label: clip(fmt.Sprintf("%s %d", t.Context, first+i), maxButtonLabel), Style: discordgo.SecondaryButton,
-			CustomID: customID("ctx", langCode[lang], p.ID),
+			CustomID: customID(idContext, lang, p.ID),
 		})
 	}
 	if len(rest) > 0 {
@@ -137,7 +138,7 @@ func renderMore(a *data.Article, lang index.Lang, page []*data.Passage, rest []s
 	return view{Embeds: []*discordgo.MessageEmbed{fitEmbed(e)}, Components: rows, Ephemeral: true}
 }
 
-func renderNoAnswer(a *data.Article, res *index.Result, lang index.Lang) view {
+func renderNoAnswer(a *data.Article, res *index.Result, lang language.Lang) view {
 	t := textsFor(lang)
 	// Suggest the topics of the closest passages, then the rest.
 	var ids []string
@@ -167,7 +168,7 @@ func renderNoAnswer(a *data.Article, res *index.Result, lang index.Lang) view {
 }
 
 // ChatText is the bot's reply to small talk, in a reader's language.
-func ChatText(g index.Greeting, lang index.Lang) string {
+func ChatText(g index.Greeting, lang language.Lang) string {
 	t := textsFor(lang)
 	switch g {
 	case index.Hello:
@@ -182,11 +183,11 @@ func ChatText(g index.Greeting, lang index.Lang) string {
 
 // UnsureText is the caveat above the closest passage when the interview may
 // not answer a question directly, in a reader's language.
-func UnsureText(lang index.Lang) string { return textsFor(lang).Unsure }
+func UnsureText(lang language.Lang) string { return textsFor(lang).Unsure }
 
 // renderChat answers small talk in kind: it greets back or thanks back,
 // says what the bot knows, and offers the topics.
-func renderChat(a *data.Article, g index.Greeting, lang index.Lang) view {
+func renderChat(a *data.Article, g index.Greeting, lang language.Lang) view {
 	msg := ChatText(g, lang)
 	ids := make([]string, 0, 5)
 	for _, tp := range a.Topics[:min(5, len(a.Topics))] {
@@ -197,13 +198,13 @@ func renderChat(a *data.Article, g index.Greeting, lang index.Lang) view {
 
 // passageEmbed shows one passage in the reader's language. English readers
 // get the English rendering first and the original below it.
-func passageEmbed(a *data.Article, p *data.Passage, lang index.Lang, zhSpans, enSpans []index.Span) *discordgo.MessageEmbed {
+func passageEmbed(a *data.Article, p *data.Passage, lang language.Lang, zhSpans, enSpans []index.Span) *discordgo.MessageEmbed {
 	t := textsFor(lang)
 	var desc string
 	switch lang {
-	case index.English:
+	case language.English:
 		desc = mark(p.English, enSpans, nil) + "\n\n**" + t.Original + "**\n" + quote(mark(p.Text, zhSpans, nil))
-	case index.Simplified:
+	case language.Simplified:
 		desc = mark(p.Text, zhSpans, zhconv.Mainland)
 	default:
 		desc = mark(p.Text, zhSpans, nil)
@@ -218,7 +219,7 @@ func passageEmbed(a *data.Article, p *data.Passage, lang index.Lang, zhSpans, en
 
 // renderQuote shows one passage with a button for its context and one for
 // another random quote.
-func renderQuote(a *data.Article, p *data.Passage, lang index.Lang) view {
+func renderQuote(a *data.Article, p *data.Passage, lang language.Lang) view {
 	t := textsFor(lang)
 	e := passageEmbed(a, p, lang, nil, nil)
 	e.Author = &discordgo.MessageEmbedAuthor{Name: "💬 " + t.QuoteTitle}
@@ -226,15 +227,15 @@ func renderQuote(a *data.Article, p *data.Passage, lang index.Lang) view {
 	return view{
 		Embeds: []*discordgo.MessageEmbed{fitEmbed(e)},
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			discordgo.Button{Label: t.Context, Style: discordgo.SecondaryButton, CustomID: customID("ctx", langCode[lang], p.ID)},
-			discordgo.Button{Emoji: &discordgo.ComponentEmoji{Name: "🎲"}, Style: discordgo.SecondaryButton, CustomID: customID("quote", langCode[lang])},
+			discordgo.Button{Label: t.Context, Style: discordgo.SecondaryButton, CustomID: customID(idContext, lang, p.ID)},
+			discordgo.Button{Emoji: &discordgo.ComponentEmoji{Name: "🎲"}, Style: discordgo.SecondaryButton, CustomID: customID(idQuote, lang)},
 		}}},
 	}
 }
 
 // renderContext shows a passage between its neighbours, with the host's
 // question first when the passage answers one.
-func renderContext(a *data.Article, p *data.Passage, lang index.Lang) view {
+func renderContext(a *data.Article, p *data.Passage, lang language.Lang) view {
 	t := textsFor(lang)
 	var b strings.Builder
 	if q, ok := a.ByID(p.QuestionID); ok && q.Position < p.Position-1 {
@@ -259,10 +260,10 @@ func renderContext(a *data.Article, p *data.Passage, lang index.Lang) view {
 	}
 	var nav []discordgo.MessageComponent
 	if prev, ok := a.At(p.Position - 1); ok {
-		nav = append(nav, discordgo.Button{Label: "◀ " + t.Previous, Style: discordgo.SecondaryButton, CustomID: customID("ctx", langCode[lang], prev.ID)})
+		nav = append(nav, discordgo.Button{Label: "◀ " + t.Previous, Style: discordgo.SecondaryButton, CustomID: customID(idContext, lang, prev.ID)})
 	}
 	if next, ok := a.At(p.Position + 1); ok {
-		nav = append(nav, discordgo.Button{Label: t.Next + " ▶", Style: discordgo.SecondaryButton, CustomID: customID("ctx", langCode[lang], next.ID)})
+		nav = append(nav, discordgo.Button{Label: t.Next + " ▶", Style: discordgo.SecondaryButton, CustomID: customID(idContext, lang, next.ID)})
 	}
 	v := view{Embeds: []*discordgo.MessageEmbed{fitEmbed(e)}, Ephemeral: true}
 	if len(nav) > 0 {
@@ -272,7 +273,7 @@ func renderContext(a *data.Article, p *data.Passage, lang index.Lang) view {
 }
 
 // renderTopics lists the themes of the interview, each a button.
-func renderTopics(a *data.Article, lang index.Lang) view {
+func renderTopics(a *data.Article, lang language.Lang) view {
 	t := textsFor(lang)
 	var b strings.Builder
 	ids := make([]string, 0, len(a.Topics))
@@ -290,7 +291,7 @@ func renderTopics(a *data.Article, lang index.Lang) view {
 }
 
 // renderAbout says what the bot is and how to use it.
-func renderAbout(a *data.Article, lang index.Lang, version string) view {
+func renderAbout(a *data.Article, lang language.Lang, version string) view {
 	t := textsFor(lang)
 	e := &discordgo.MessageEmbed{
 		Title:       "ℹ️ " + t.AboutTitle,
@@ -312,22 +313,21 @@ func renderNotice(text string) view {
 
 // answerButtons are the buttons under an answer: the next page of results
 // (numbered from next), the best passage's context, and feedback on it.
-func answerButtons(lang index.Lang, id string, rest []string, next int) []discordgo.MessageComponent {
+func answerButtons(lang language.Lang, id string, rest []string, next int) []discordgo.MessageComponent {
 	t := textsFor(lang)
-	code := langCode[lang]
 	more := discordgo.Button{Label: t.More, Style: discordgo.PrimaryButton, CustomID: moreID(lang, next, rest), Disabled: len(rest) == 0}
 	if len(rest) == 0 {
-		more.CustomID = customID("more", code, "")
+		more.CustomID = customID(idMore, lang, "")
 	}
 	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 		more,
-		discordgo.Button{Label: t.Context, Style: discordgo.SecondaryButton, CustomID: customID("ctx", code, id)},
-		discordgo.Button{Emoji: &discordgo.ComponentEmoji{Name: "👍"}, Style: discordgo.SecondaryButton, CustomID: customID("fb", code, "up", id)},
-		discordgo.Button{Emoji: &discordgo.ComponentEmoji{Name: "👎"}, Style: discordgo.SecondaryButton, CustomID: customID("fb", code, "down", id)},
+		discordgo.Button{Label: t.Context, Style: discordgo.SecondaryButton, CustomID: customID(idContext, lang, id)},
+		discordgo.Button{Emoji: &discordgo.ComponentEmoji{Name: "👍"}, Style: discordgo.SecondaryButton, CustomID: customID(idFeedback, lang, "up", id)},
+		discordgo.Button{Emoji: &discordgo.ComponentEmoji{Name: "👎"}, Style: discordgo.SecondaryButton, CustomID: customID(idFeedback, lang, "down", id)},
 	}}}
 }
 
-func topicButtons(a *data.Article, lang index.Lang, ids []string) []discordgo.MessageComponent {
+func topicButtons(a *data.Article, lang language.Lang, ids []string) []discordgo.MessageComponent {
 	var rows []discordgo.MessageComponent
 	var row []discordgo.MessageComponent
 	for _, id := range ids {
@@ -336,7 +336,7 @@ func topicButtons(a *data.Article, lang index.Lang, ids []string) []discordgo.Me
 				continue
 			}
 			label, _ := topicText(tp, lang)
-			b := discordgo.Button{Label: clip(label, maxButtonLabel), Style: discordgo.SecondaryButton, CustomID: customID("topic", langCode[lang], tp.ID)}
+			b := discordgo.Button{Label: clip(label, maxButtonLabel), Style: discordgo.SecondaryButton, CustomID: customID(idTopic, lang, tp.ID)}
 			if tp.Emoji != "" {
 				b.Emoji = &discordgo.ComponentEmoji{Name: tp.Emoji}
 			}
@@ -356,12 +356,12 @@ func topicButtons(a *data.Article, lang index.Lang, ids []string) []discordgo.Me
 	return rows
 }
 
-func topicText(tp data.Topic, lang index.Lang) (label, question string) {
+func topicText(tp data.Topic, lang language.Lang) (label, question string) {
 	return lang.Pick(tp.EN, tp.ZH), lang.Pick(tp.QuestionEN, tp.QuestionZH)
 }
 
 // compactList shows passages one line each, numbered from first.
-func compactList(a *data.Article, hits []index.Hit, lang index.Lang, first int) string {
+func compactList(a *data.Article, hits []index.Hit, lang language.Lang, first int) string {
 	var lines []string
 	budget := maxFieldValue / max(len(hits), 1)
 	for i, h := range hits {
@@ -373,7 +373,7 @@ func compactList(a *data.Article, hits []index.Hit, lang index.Lang, first int) 
 }
 
 // hostField shows the host's question that p answers, if p is an answer.
-func hostField(a *data.Article, p *data.Passage, lang index.Lang) []*discordgo.MessageEmbedField {
+func hostField(a *data.Article, p *data.Passage, lang language.Lang) []*discordgo.MessageEmbedField {
 	q, ok := a.ByID(p.QuestionID)
 	if !ok {
 		return nil
@@ -384,15 +384,15 @@ func hostField(a *data.Article, p *data.Passage, lang index.Lang) []*discordgo.M
 }
 
 // passageText is a passage in the reader's language, plain.
-func passageText(p *data.Passage, lang index.Lang) string {
+func passageText(p *data.Passage, lang language.Lang) string {
 	return lang.Pick(p.English, p.Text)
 }
 
-func speakerName(p *data.Passage, lang index.Lang) string {
+func speakerName(p *data.Passage, lang language.Lang) string {
 	return lang.Pick(p.SpeakerEN, p.Speaker)
 }
 
-func speakerLine(a *data.Article, p *data.Passage, lang index.Lang) string {
+func speakerLine(a *data.Article, p *data.Passage, lang language.Lang) string {
 	return speakerIcon(p) + " " + escape(speakerName(p, lang)) + " · " + placeLine(a, p, lang)
 }
 
@@ -418,7 +418,7 @@ func speakerColor(p *data.Passage) int {
 
 // placeLine says where a passage stands: "Interview · passage 61 of 88".
 // Passage ids are for custom IDs and JSON; members see numbers.
-func placeLine(a *data.Article, p *data.Passage, lang index.Lang) string {
+func placeLine(a *data.Article, p *data.Passage, lang language.Lang) string {
 	t := textsFor(lang)
 	section := t.Interview
 	if p.Section == data.Summary {
@@ -528,27 +528,4 @@ func embedLen(e *discordgo.MessageEmbed) int {
 		n += utf8.RuneCountInString(e.Author.Name)
 	}
 	return n
-}
-
-// customID joins the parts of a button's custom ID: "kind:lang:...".
-func customID(parts ...string) string {
-	id := strings.Join(parts, ":")
-	if len(id) > maxCustomID {
-		id = id[:maxCustomID]
-	}
-	return id
-}
-
-// moreID carries the ids of the passages still to show, best first, and the
-// number of the next one, so that any replica can serve the next page.
-func moreID(lang index.Lang, next int, rest []string) string {
-	prefix := fmt.Sprintf("more:%s:%d:", langCode[lang], next)
-	var ids []string
-	for _, id := range rest {
-		if len(prefix)+len(strings.Join(append(ids, id), ".")) > maxCustomID {
-			break
-		}
-		ids = append(ids, id)
-	}
-	return prefix + strings.Join(ids, ".")
 }

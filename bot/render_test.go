@@ -19,6 +19,7 @@ import (
 	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
 	"github.com/interviewbot/interviewbot/index/zhconv"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 // update rewrites the golden files: go test ./bot -run TestRender -update
@@ -77,34 +78,34 @@ func TestRender(t *testing.T) {
 		name string
 		view view
 	}{
-		{"answer-zh-TW", renderAnswer(a, answer("研究員為什麼在乎算力?"), index.Traditional)},
-		{"answer-zh-CN", renderAnswer(a, answer("研究员为什么在乎算力?"), index.Simplified)},
-		{"answer-en-US", renderAnswer(a, answer("Why do researchers care about compute?"), index.English)},
+		{"answer-zh-TW", renderAnswer(a, answer("研究員為什麼在乎算力?"), language.Traditional)},
+		{"answer-zh-CN", renderAnswer(a, answer("研究员为什么在乎算力?"), language.Simplified)},
+		{"answer-en-US", renderAnswer(a, answer("Why do researchers care about compute?"), language.English)},
 		{"answer-one-hit", renderAnswer(a, &index.Result{Question: "算力", Answered: true, Verdict: index.Answer, Confidence: 0.6,
-			Hits: []index.Hit{renderHit(t, a, "s06", []string{"算力"}, nil)}}, index.Traditional)},
+			Hits: []index.Hit{renderHit(t, a, "s06", []string{"算力"}, nil)}}, language.Traditional)},
 		{"unsure-en-US", renderAnswer(a, &index.Result{Question: "How many GPUs will Prometheus have?", Verdict: index.Unsure, Confidence: 0.3,
-			Hits: []index.Hit{renderHit(t, a, "i50", []string{"prometheus"}, []string{"prometheus"}), renderHit(t, a, "i54", nil, nil)}}, index.English)},
+			Hits: []index.Hit{renderHit(t, a, "i50", []string{"prometheus"}, []string{"prometheus"}), renderHit(t, a, "i54", nil, nil)}}, language.English)},
 		{"unsure-zh-TW", renderAnswer(a, &index.Result{Question: "Prometheus 會有幾張 GPU?", Verdict: index.Unsure, Confidence: 0.3,
-			Hits: []index.Hit{renderHit(t, a, "i50", []string{"prometheus"}, nil)}}, index.Traditional)},
-		{"chat-hello-zh-TW", renderAnswer(a, &index.Result{Question: "哈囉", Verdict: index.Chat, Greeting: index.Hello}, index.Traditional)},
-		{"chat-thanks-en-US", renderAnswer(a, &index.Result{Question: "thanks!", Verdict: index.Chat, Greeting: index.Thanks}, index.English)},
-		{"chat-other-zh-CN", renderAnswer(a, &index.Result{Question: "你是机器人吗", Verdict: index.Chat}, index.Simplified)},
-		{"chat-bye-en-US", renderAnswer(a, &index.Result{Question: "bye", Verdict: index.Chat, Greeting: index.Bye}, index.English)},
-		{"no-answer-zh-TW", renderNoAnswer(a, noAnswer, index.Traditional)},
-		{"no-answer-en-US", renderNoAnswer(a, noAnswer, index.English)},
-		{"context-zh-TW", renderContext(a, passage(t, a, "i60"), index.Traditional)},
-		{"context-en-US-first", renderContext(a, passage(t, a, "s01"), index.English)},
-		{"topics-zh-TW", renderTopics(a, index.Traditional)},
-		{"topics-zh-CN", renderTopics(a, index.Simplified)},
-		{"topics-en-US", renderTopics(a, index.English)},
-		{"about-zh-TW", renderAbout(a, index.Traditional, "v1.2.3")},
-		{"about-zh-CN", renderAbout(a, index.Simplified, "v1.2.3")},
-		{"about-en-US", renderAbout(a, index.English, "v1.2.3")},
-		{"quote-zh-CN", renderQuote(a, passage(t, a, "i60"), index.Simplified)},
-		{"quote-en-US", renderQuote(a, passage(t, a, "s01"), index.English)},
-		{"more-zh-TW", renderMore(a, index.Traditional, []*data.Passage{passage(t, a, "i59"), passage(t, a, "s01"), passage(t, a, "i01")}, []string{"i61", "s06"}, 5)},
-		{"more-en-US-last", renderMore(a, index.English, []*data.Passage{passage(t, a, "i61")}, nil, 8)},
-		{"more-en-US-none", renderMore(a, index.English, nil, nil, 2)},
+			Hits: []index.Hit{renderHit(t, a, "i50", []string{"prometheus"}, nil)}}, language.Traditional)},
+		{"chat-hello-zh-TW", renderAnswer(a, &index.Result{Question: "哈囉", Verdict: index.Chat, Greeting: index.Hello}, language.Traditional)},
+		{"chat-thanks-en-US", renderAnswer(a, &index.Result{Question: "thanks!", Verdict: index.Chat, Greeting: index.Thanks}, language.English)},
+		{"chat-other-zh-CN", renderAnswer(a, &index.Result{Question: "你是机器人吗", Verdict: index.Chat}, language.Simplified)},
+		{"chat-bye-en-US", renderAnswer(a, &index.Result{Question: "bye", Verdict: index.Chat, Greeting: index.Bye}, language.English)},
+		{"no-answer-zh-TW", renderNoAnswer(a, noAnswer, language.Traditional)},
+		{"no-answer-en-US", renderNoAnswer(a, noAnswer, language.English)},
+		{"context-zh-TW", renderContext(a, passage(t, a, "i60"), language.Traditional)},
+		{"context-en-US-first", renderContext(a, passage(t, a, "s01"), language.English)},
+		{"topics-zh-TW", renderTopics(a, language.Traditional)},
+		{"topics-zh-CN", renderTopics(a, language.Simplified)},
+		{"topics-en-US", renderTopics(a, language.English)},
+		{"about-zh-TW", renderAbout(a, language.Traditional, "v1.2.3")},
+		{"about-zh-CN", renderAbout(a, language.Simplified, "v1.2.3")},
+		{"about-en-US", renderAbout(a, language.English, "v1.2.3")},
+		{"quote-zh-CN", renderQuote(a, passage(t, a, "i60"), language.Simplified)},
+		{"quote-en-US", renderQuote(a, passage(t, a, "s01"), language.English)},
+		{"more-zh-TW", renderMore(a, language.Traditional, []*data.Passage{passage(t, a, "i59"), passage(t, a, "s01"), passage(t, a, "i01")}, []string{"i61", "s06"}, 5)},
+		{"more-en-US-last", renderMore(a, language.English, []*data.Passage{passage(t, a, "i61")}, nil, 8)},
+		{"more-en-US-none", renderMore(a, language.English, nil, nil, 2)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -340,15 +341,15 @@ func TestMoreID(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		lang index.Lang
+		lang language.Lang
 		next int
 		rest []string
 		keep int // how many ids travel in the button
 	}{
-		{"none", index.English, 2, nil, 0},
-		{"few", index.Traditional, 4, []string{"i59", "s01", "i01"}, 3},
-		{"more than fit", index.Simplified, 4, ids(40), -1},
-		{"long ids", index.English, 100, []string{strings.Repeat("x", 60), strings.Repeat("y", 60)}, 1},
+		{"none", language.English, 2, nil, 0},
+		{"few", language.Traditional, 4, []string{"i59", "s01", "i01"}, 3},
+		{"more than fit", language.Simplified, 4, ids(40), -1},
+		{"long ids", language.English, 100, []string{strings.Repeat("x", 60), strings.Repeat("y", 60)}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -372,25 +373,6 @@ func TestMoreID(t *testing.T) {
 			}
 			if tt.keep < 0 && maxCustomID-len(id) > len(tt.rest[len(got)])+1 {
 				t.Errorf("%q stops while %q would still fit", id, tt.rest[len(got)])
-			}
-		})
-	}
-}
-
-func TestCustomID(t *testing.T) {
-	tests := []struct {
-		name  string
-		parts []string
-		want  string
-	}{
-		{"joined", []string{"ctx", "tw", "i60"}, "ctx:tw:i60"},
-		{"too long is cut", []string{"fb", "en", "up", strings.Repeat("x", 200)}, "fb:en:up:" + strings.Repeat("x", 91)},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := customID(tt.parts...)
-			if got != tt.want || len(got) > maxCustomID {
-				t.Errorf("customID = %q (%d), want %q", got, len(got), tt.want)
 			}
 		})
 	}

@@ -4,10 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/interviewbot/interviewbot/internal/discordrest"
 )
 
 // Responder delivers the responses to one interaction; each transport has
@@ -29,7 +30,7 @@ func (b *Bot) Serve(ctx context.Context, i *discordgo.Interaction, r Responder, 
 	if slowAfter <= 0 {
 		slowAfter = DefaultSlowAfter
 	}
-	return b.ServeBy(ctx, i, r, b.now().Add(slowAfter))
+	return b.ServeBy(ctx, i, r, b.now().Add(slowAfter), nil)
 }
 
 // ServeBy answers one interaction through r. An answer not ready by
@@ -47,16 +48,13 @@ func (b *Bot) Serve(ctx context.Context, i *discordgo.Interaction, r Responder, 
 //
 // Its errors never carry the interaction's token, which the URLs in net/http
 // errors do: both transports log them as they are.
-func (b *Bot) ServeBy(ctx context.Context, i *discordgo.Interaction, r Responder, deadline time.Time) error {
-	return b.serveBy(ctx, i, r, deadline, nil)
-}
-
-// serveBy is ServeBy taking a turn from workers, when not nil, to work on
-// the answer: so that no more than cap(workers) are worked on at once,
-// and the rest wait their turn where the deadline sees them.
-func (b *Bot) serveBy(ctx context.Context, i *discordgo.Interaction, r Responder, deadline time.Time, workers chan struct{}) error {
+//
+// When workers is not nil, the answer takes a turn from it to be worked on:
+// no more than cap(workers) are worked on at once, and the rest wait their
+// turn where the deadline sees them.
+func (b *Bot) ServeBy(ctx context.Context, i *discordgo.Interaction, r Responder, deadline time.Time, workers chan struct{}) error {
 	if err := b.serve(ctx, i, r, deadline, workers); err != nil {
-		return tokenSafe{err}
+		return discordrest.SafeError(err)
 	}
 	return nil
 }
@@ -69,13 +67,19 @@ func (b *Bot) serve(ctx context.Context, i *discordgo.Interaction, r Responder, 
 		return r.Respond(work, b.Handle(work, i))
 	}
 	done := make(chan *discordgo.InteractionResponse, 1)
+	handled := make(chan struct{})
 	go func() {
+		defer close(handled)
 		if workers != nil {
 			workers <- struct{}{}
 			defer func() { <-workers }()
 		}
 		done <- b.Handle(work, i)
 	}()
+	// Whatever happens to the responses, serve returns only once the
+	// answer's work is over: the transports wait for serve before Close
+	// returns and the index is closed.
+	defer func() { <-handled }()
 	var ready *discordgo.InteractionResponse
 	if wait := deadline.Sub(b.now()); wait > 0 {
 		timer := time.NewTimer(wait)
@@ -104,7 +108,7 @@ func (b *Bot) serve(ctx context.Context, i *discordgo.Interaction, r Responder, 
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{AllowedMentions: noPings()},
 	}
-	if ephemeralHint(i) {
+	if b.ephemeral(i) {
 		deferred.Data.Flags = discordgo.MessageFlagsEphemeral
 	}
 	if err := r.Respond(work, deferred); err != nil {
@@ -117,18 +121,6 @@ func (b *Bot) serve(ctx context.Context, i *discordgo.Interaction, r Responder, 
 		return fmt.Errorf("edit deferred response: %w", err)
 	}
 	return nil
-}
-
-// ephemeralHint says whether the answer will be ephemeral, which a deferred
-// response must say up front: /ask with private, and every button answer.
-func ephemeralHint(i *discordgo.Interaction) bool {
-	switch i.Type {
-	case discordgo.InteractionMessageComponent:
-		return true
-	case discordgo.InteractionApplicationCommand:
-		return optionBool(i.ApplicationCommandData().Options, "private")
-	}
-	return false
 }
 
 func webhookEdit(resp *discordgo.InteractionResponse) *discordgo.WebhookEdit {
@@ -147,35 +139,22 @@ func webhookEdit(resp *discordgo.InteractionResponse) *discordgo.WebhookEdit {
 	}
 }
 
-// noChoices is an autocomplete result with no suggestions, as Discord wants
+// NoChoices is an autocomplete result with no suggestions, as Discord wants
 // it: with an empty list. discordgo's InteractionResponseData drops an empty
 // list (choices is omitempty), and Discord answers 400 "choices: This field
 // is required" to a result without one.
-const noChoices = `{"type":8,"data":{"choices":[]}}`
+const NoChoices = `{"type":8,"data":{"choices":[]}}`
 
-// encodeResponse is the JSON of an interaction response as Discord takes it.
-func encodeResponse(resp *discordgo.InteractionResponse) ([]byte, error) {
-	if emptyAutocomplete(resp) {
-		return []byte(noChoices), nil
+// EncodeResponse is the JSON of an interaction response as Discord takes it.
+func EncodeResponse(resp *discordgo.InteractionResponse) ([]byte, error) {
+	if EmptyAutocomplete(resp) {
+		return []byte(NoChoices), nil
 	}
 	return json.Marshal(resp)
 }
 
-func emptyAutocomplete(resp *discordgo.InteractionResponse) bool {
+// EmptyAutocomplete reports whether resp is an autocomplete result with no
+// choices, which must be sent as NoChoices.
+func EmptyAutocomplete(resp *discordgo.InteractionResponse) bool {
 	return resp.Type == discordgo.InteractionApplicationCommandAutocompleteResult && (resp.Data == nil || len(resp.Data.Choices) == 0)
-}
-
-// waitFor waits for wg, or until ctx is done.
-func waitFor(ctx context.Context, wg *sync.WaitGroup) error {
-	done := make(chan struct{})
-	go func() {
-		wg.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 func BenchmarkBuild(b *testing.B) {
@@ -54,7 +55,7 @@ func BenchmarkSuggest(b *testing.B) {
 	ix := newIndex(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		ix.Suggest(context.Background(), "hyper", index.English, 25)
+		ix.Suggest(context.Background(), "hyper", language.English, 25)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 // newIndex builds the real index without a result cache, so that tests and
@@ -56,30 +57,6 @@ func TestClean(t *testing.T) {
 			}
 			if got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
-			}
-		})
-	}
-}
-
-func TestLangFor(t *testing.T) {
-	tests := []struct {
-		name, locale, question string
-		want                   index.Lang
-	}{
-		{"taiwan", "zh-TW", "What about GPUs?", index.Traditional},
-		{"mainland", "zh-CN", "資料中心在哪", index.Simplified},
-		{"english", "en-US", "Hyperion?", index.English},
-		{"other locale", "fr", "Hyperion?", index.English},
-		{"english locale, chinese question", "en-US", "小扎為什麼說研究員更在乎GPU", index.English},
-		{"other locale, chinese question", "ja", "小扎為什麼說研究員更在乎GPU", index.Traditional},
-		{"no locale, simplified", "", "数据中心为什么要用帐篷", index.Simplified},
-		{"no locale, traditional", "", "資料中心為什麼要用帳篷", index.Traditional},
-		{"no locale, english", "", "why tents", index.English},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := index.LangFor(tt.locale, tt.question); got != tt.want {
-				t.Errorf("got %v, want %v", got, tt.want)
 			}
 		})
 	}
@@ -224,13 +201,13 @@ func TestSuggest(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		name, typed string
-		lang        index.Lang
+		lang        language.Lang
 		want        func(string) bool
 	}{
-		{"topics when empty", "", index.English, func(s string) bool { return s != "" }},
-		{"english prefix", "hyper", index.English, func(s string) bool { return strings.Contains(strings.ToLower(s), "hyperion") }},
-		{"traditional", "資料中心", index.Traditional, func(s string) bool { return !zhconvSimplifiedOnly(s) }},
-		{"simplified", "数据中心", index.Simplified, func(s string) bool { return !strings.ContainsAny(s, "資據為們麼") }},
+		{"topics when empty", "", language.English, func(s string) bool { return s != "" }},
+		{"english prefix", "hyper", language.English, func(s string) bool { return strings.Contains(strings.ToLower(s), "hyperion") }},
+		{"traditional", "資料中心", language.Traditional, func(s string) bool { return !zhconvSimplifiedOnly(s) }},
+		{"simplified", "数据中心", language.Simplified, func(s string) bool { return !strings.ContainsAny(s, "資據為們麼") }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

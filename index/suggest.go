@@ -6,30 +6,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/interviewbot/interviewbot/index/zhconv"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
-
-// Lang is the language a reader reads.
-type Lang int
-
-// The languages the bot speaks.
-const (
-	English     Lang = iota
-	Traditional      // Traditional Chinese, as the transcript is written
-	Simplified       // Simplified Chinese with mainland vocabulary
-)
-
-// Pick returns what a reader of l reads: the English, or the Chinese
-// (Traditional, as the transcript is written) converted for mainland
-// readers when l is Simplified.
-func (l Lang) Pick(en, zh string) string {
-	switch l {
-	case English:
-		return en
-	case Simplified:
-		return zhconv.Mainland(zh)
-	}
-	return zh
-}
 
 // MaxSuggestionRunes is Discord's limit on an autocomplete choice.
 const MaxSuggestionRunes = 100
@@ -54,17 +32,17 @@ func newSuggester(ix *Index) *suggester {
 		s.byPassage[l] = make([][]candidate, len(a.Passages))
 	}
 	for _, t := range a.Topics {
-		s.topics[English] = append(s.topics[English], newCandidate(t.QuestionEN))
-		s.topics[Traditional] = append(s.topics[Traditional], newCandidate(t.QuestionZH))
-		s.topics[Simplified] = append(s.topics[Simplified], newCandidate(zhconv.Mainland(t.QuestionZH)))
+		s.topics[language.English] = append(s.topics[language.English], newCandidate(t.QuestionEN))
+		s.topics[language.Traditional] = append(s.topics[language.Traditional], newCandidate(t.QuestionZH))
+		s.topics[language.Simplified] = append(s.topics[language.Simplified], newCandidate(zhconv.Mainland(t.QuestionZH)))
 	}
 	for i, p := range a.Passages {
 		for _, q := range p.Questions.EN {
-			s.byPassage[English][i] = append(s.byPassage[English][i], newCandidate(q))
+			s.byPassage[language.English][i] = append(s.byPassage[language.English][i], newCandidate(q))
 		}
 		for _, q := range p.Questions.ZH {
-			s.byPassage[Traditional][i] = append(s.byPassage[Traditional][i], newCandidate(q))
-			s.byPassage[Simplified][i] = append(s.byPassage[Simplified][i], newCandidate(zhconv.Mainland(q)))
+			s.byPassage[language.Traditional][i] = append(s.byPassage[language.Traditional][i], newCandidate(q))
+			s.byPassage[language.Simplified][i] = append(s.byPassage[language.Simplified][i], newCandidate(zhconv.Mainland(q)))
 		}
 	}
 	for l := range s.all {
@@ -83,11 +61,11 @@ func newCandidate(text string) candidate { return candidate{text, canonicalZH(te
 // Suggest returns up to n questions (n at most 25) for what a member has
 // typed so far: with nothing typed, one per topic; otherwise questions that
 // contain the typed text, then questions of the passages that best answer it.
-func (ix *Index) Suggest(ctx context.Context, typed string, lang Lang, n int) []string {
+func (ix *Index) Suggest(ctx context.Context, typed string, lang language.Lang, n int) []string {
 	s := ix.suggest
 	n = min(max(n, 1), 25)
-	if lang < English || lang > Simplified {
-		lang = English
+	if lang < language.English || lang > language.Simplified {
+		lang = language.English
 	}
 	var out []string
 	seen := map[string]bool{}
@@ -135,27 +113,4 @@ func (ix *Index) Suggest(ctx context.Context, typed string, lang Lang, n int) []
 		}
 	}
 	return out
-}
-
-// LangFor picks the reading language for a Discord-style locale ("zh-TW",
-// "zh-CN", "en-US", ...). A Chinese or English locale decides; with any
-// other locale, or none, the question's script does: Simplified when it is
-// written in Simplified characters, Traditional for other Chinese, English
-// otherwise.
-func LangFor(locale, question string) Lang {
-	switch l := strings.ToLower(locale); {
-	case l == "zh-tw" || l == "zh-hk" || l == "zh-mo" || strings.HasPrefix(l, "zh-hant"):
-		return Traditional
-	case strings.HasPrefix(l, "zh"):
-		return Simplified
-	case l == "en" || strings.HasPrefix(l, "en-"):
-		return English
-	}
-	switch {
-	case !HasHan(question):
-		return English
-	case zhconv.IsSimplified(question):
-		return Simplified
-	}
-	return Traditional
 }

@@ -7,28 +7,28 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/interviewbot/interviewbot/index"
 	"github.com/interviewbot/interviewbot/internal/answer"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 // reader is who a page is for: the language they read, and the reading
 // locale ("zh-TW", "zh-CN", "en") when they chose it in the address, which
 // every link on the page then keeps.
 type reader struct {
-	lang   index.Lang
+	lang   language.Lang
 	chosen string
 }
 
 // localeOf names a reading language as ?lang= takes it.
-var localeOf = [...]string{index.English: "en", index.Traditional: "zh-TW", index.Simplified: "zh-CN"}
+var localeOf = [...]string{language.English: "en", language.Traditional: "zh-TW", language.Simplified: "zh-CN"}
 
 // htmlLang is the lang attribute of text in a reading language: the
 // transcript is in Traditional characters, the mainland reading in
 // Simplified ones.
-var htmlLang = [...]string{index.English: "en", index.Traditional: "zh-Hant", index.Simplified: "zh-Hans"}
+var htmlLang = [...]string{language.English: "en", language.Traditional: "zh-Hant", language.Simplified: "zh-Hans"}
 
 // langName is each language's name in itself, for the language switch.
-var langName = [...]string{index.English: "English", index.Traditional: "繁體中文", index.Simplified: "简体中文"}
+var langName = [...]string{language.English: "English", language.Traditional: "繁體中文", language.Simplified: "简体中文"}
 
 // readerOf decides the reading language of a request: ?lang= (or
 // ?locale=) when it names one, else the best of Accept-Language that
@@ -36,13 +36,13 @@ var langName = [...]string{index.English: "English", index.Traditional: "繁體�
 func readerOf(r *http.Request, v url.Values, question string) reader {
 	for _, k := range []string{"lang", "locale"} {
 		if loc, ok := answer.ReadingLocale(v.Get(k)); ok && loc != "" {
-			return reader{lang: index.LangFor(loc, ""), chosen: loc}
+			return reader{lang: language.For(loc, ""), chosen: loc}
 		}
 	}
 	if loc := acceptLanguage(r.Header.Values("Accept-Language")); loc != "" {
-		return reader{lang: index.LangFor(loc, "")}
+		return reader{lang: language.For(loc, "")}
 	}
-	return reader{lang: index.LangFor("", question)}
+	return reader{lang: language.For("", question)}
 }
 
 // Bounds on what Accept-Language parsing reads: browsers send a handful of

@@ -15,6 +15,7 @@ import (
 	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
 	"github.com/interviewbot/interviewbot/internal/answer"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 // page is what the layout shows around every page's content.
@@ -110,7 +111,7 @@ func (s *Site) newPage(r *http.Request, rd reader, title string, v url.Values) *
 func langLinks(r *http.Request, rd reader, v url.Values, fragment string) []langLink {
 	var out []langLink
 	q := v.Get("q")
-	for _, l := range []index.Lang{index.Traditional, index.Simplified, index.English} {
+	for _, l := range []language.Lang{language.Traditional, language.Simplified, language.English} {
 		other := reader{lang: l, chosen: localeOf[l]}
 		href := other.link(r.URL.Path, fragment)
 		if q != "" && r.URL.Path == "/ask" {
@@ -209,7 +210,7 @@ func (s *Site) ask(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, rd, clip(res.Question, 60), v)
 	p.NoIndex = true
-	p.Form = &formView{Query: res.Question, QueryLang: htmlLang[index.LangFor("", res.Question)], Chosen: rd.chosen}
+	p.Form = &formView{Query: res.Question, QueryLang: htmlLang[language.For("", res.Question)], Chosen: rd.chosen}
 	p.Ask = answerView(s.article, rd, res)
 	s.render(w, r, http.StatusOK, "ask", p)
 	s.record(r, "web-ask", rd, outcome(res.Verdict), http.StatusOK, start, q)
@@ -220,7 +221,7 @@ func (s *Site) ask(w http.ResponseWriter, r *http.Request) {
 // unsure answer the caveat over the closest passage; for none, topics
 // instead; for small talk, a reply in kind and the topics.
 func answerView(a *data.Article, rd reader, res *index.Result) *askView {
-	v := &askView{Question: res.Question, QuestionLang: htmlLang[index.LangFor("", res.Question)], Verdict: string(res.Verdict)}
+	v := &askView{Question: res.Question, QuestionLang: htmlLang[language.For("", res.Question)], Verdict: string(res.Verdict)}
 	switch {
 	case res.Verdict == index.Chat:
 		v.Chat = &text{Lang: htmlLang[rd.lang], Segs: emphasis(bot.ChatText(res.Greeting, rd.lang))}
@@ -312,7 +313,7 @@ func (s *Site) api(w http.ResponseWriter, r *http.Request) {
 		}
 		k = n
 	}
-	rd := reader{lang: index.LangFor(locale, q), chosen: locale}
+	rd := reader{lang: language.For(locale, q), chosen: locale}
 	start := s.now()
 	if ok, wait := s.limiter.Allow(s.client(r)); !ok {
 		secs := retrySeconds(wait)

@@ -1,6 +1,6 @@
 package web
 
-import "github.com/interviewbot/interviewbot/index"
+import "github.com/interviewbot/interviewbot/internal/language"
 
 // texts are the words of the site, in one language. What the site says
 // about a verdict that the bot also says (small talk, the caveat of an
@@ -21,7 +21,7 @@ type texts struct {
 }
 
 var catalog = [...]texts{
-	index.English: {
+	language.English: {
 		SiteName:        "Ask the Zuckerberg interview",
 		Intro:           "Ask anything about Mark Zuckerberg's interview on Meta's AI hiring, “personal superintelligence”, CapEx and the Prometheus and Hyperion “Titan” clusters. Every answer quotes the transcript: who said it, where, and the host's question it answers.",
 		Skip:            "Skip to the content",
@@ -72,7 +72,7 @@ var catalog = [...]texts{
 		About:           "The transcript is in Chinese (Traditional script); every passage has an English rendering written for this site.",
 		API:             "The same answers as JSON:",
 	},
-	index.Traditional: {
+	language.Traditional: {
 		SiteName:        "問問祖克柏訪談",
 		Intro:           "關於祖克柏這篇訪談的任何問題都可以問:Meta 的 AI 招募、「個人超級智慧」、資本支出,以及 Prometheus 與 Hyperion「泰坦」叢集。每個回答都引用逐字稿:誰說的、在哪一段,以及它回答的主持人提問。",
 		Skip:            "跳到主要內容",
@@ -123,7 +123,7 @@ var catalog = [...]texts{
 		About:           "逐字稿為中文(繁體),每段都附有為本站撰寫的英文翻譯。",
 		API:             "同樣的回答,JSON 格式:",
 	},
-	index.Simplified: {
+	language.Simplified: {
 		SiteName:        "问问扎克伯格访谈",
 		Intro:           "关于扎克伯格这篇访谈的任何问题都可以问:Meta 的 AI 招聘、“个人超级智能”、资本支出,以及 Prometheus 与 Hyperion“泰坦”集群。每个回答都引用文字稿:谁说的、在哪一段,以及它回答的主持人提问。",
 		Skip:            "跳到主要内容",
@@ -176,9 +176,9 @@ var catalog = [...]texts{
 	},
 }
 
-func textsFor(l index.Lang) *texts {
+func textsFor(l language.Lang) *texts {
 	if int(l) < 0 || int(l) >= len(catalog) {
-		l = index.English
+		l = language.English
 	}
 	return &catalog[l]
 }

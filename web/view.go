@@ -9,6 +9,7 @@ import (
 	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
 	"github.com/interviewbot/interviewbot/index/zhconv"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 // What a page shows is built here, as plain values, by pure functions; the
@@ -109,17 +110,17 @@ func view(a *data.Article, rd reader, p *data.Passage, zh, en []index.Span, seco
 		Role: role(p), Speaker: rd.lang.Pick(p.SpeakerEN, p.Speaker), SpeakerLang: htmlLang[rd.lang],
 		Place: place(a, p, rd.lang),
 	}
-	original := &text{Lang: htmlLang[index.Traditional], Segs: marked(p.Text, zh, nil)}
-	english := &text{Lang: htmlLang[index.English], Segs: marked(p.English, en, nil)}
+	original := &text{Lang: htmlLang[language.Traditional], Segs: marked(p.Text, zh, nil)}
+	english := &text{Lang: htmlLang[language.English], Segs: marked(p.English, en, nil)}
 	switch rd.lang {
-	case index.English:
+	case language.English:
 		v.Main, v.Second, v.SecondLabel = english, original, t.Original
-	case index.Simplified:
-		v.Main = &text{Lang: htmlLang[index.Simplified], Segs: marked(p.Text, zh, zhconv.Mainland)}
+	case language.Simplified:
+		v.Main = &text{Lang: htmlLang[language.Simplified], Segs: marked(p.Text, zh, zhconv.Mainland)}
 	default:
 		v.Main = original
 	}
-	if second && rd.lang != index.English {
+	if second && rd.lang != language.English {
 		v.Second, v.SecondLabel = english, t.English
 	}
 	v.Short = clip(oneLine(rd.lang.Pick(p.English, p.Text)), 160)
@@ -150,7 +151,7 @@ func role(p *data.Passage) string {
 }
 
 // place says where a passage stands: "Interview · passage 61 of 88".
-func place(a *data.Article, p *data.Passage, lang index.Lang) string {
+func place(a *data.Article, p *data.Passage, lang language.Lang) string {
 	t := textsFor(lang)
 	section := t.Interview
 	if p.Section == data.Summary {

@@ -40,6 +40,7 @@ import (
 	"github.com/interviewbot/interviewbot/bot"
 	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 //go:embed templates/*.tmpl
@@ -351,7 +352,7 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name s
 // reader: the home page, a passage, the transcript.
 type fixedKey struct {
 	path   string
-	lang   index.Lang
+	lang   language.Lang
 	chosen string
 }
 

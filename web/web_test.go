@@ -19,6 +19,7 @@ import (
 	"github.com/interviewbot/interviewbot/bot"
 	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 // theIndex is built once for the package's tests: building takes a
@@ -211,7 +212,7 @@ func TestUnsure(t *testing.T) {
 		t.Fatal("the index is sure about every question here: add one it is unsure about")
 	}
 	body := get(s, "/ask?q="+url.QueryEscape(q)+"&lang=zh-TW").Body.String()
-	if !strings.Contains(body, bot.UnsureText(index.Traditional)) || strings.Count(body, `<article class="passage`) != 1 || strings.Contains(body, "其他相關段落") {
+	if !strings.Contains(body, bot.UnsureText(language.Traditional)) || strings.Count(body, `<article class="passage`) != 1 || strings.Contains(body, "其他相關段落") {
 		t.Errorf("want the caveat over one passage:\n%s", body)
 	}
 }
@@ -457,7 +458,7 @@ func TestAPI(t *testing.T) {
 	if err := json.Unmarshal(w.Body.Bytes(), &a); err != nil {
 		t.Fatal(err)
 	}
-	if a.Locale != "zh-CN" || len(a.Passages) != 2 || a.Passages[0].Localized != index.Simplified.Pick("", a.Passages[0].Text) {
+	if a.Locale != "zh-CN" || len(a.Passages) != 2 || a.Passages[0].Localized != language.Simplified.Pick("", a.Passages[0].Text) {
 		t.Errorf("got %+v", a)
 	}
 }
@@ -549,7 +550,7 @@ func TestMarked(t *testing.T) {
 		{"two", []index.Span{at("研究員"), at("GPU")}, nil, "[研究員]在乎[GPU]和算力"},
 		{"at the end", []index.Span{at("算力")}, nil, "研究員在乎GPU和[算力]"},
 		{"overlapping and out of range are skipped", []index.Span{at("研究員"), at("研究"), {Start: 5, End: 999}, at("算力")}, nil, "[研究員]在乎GPU和[算力]"},
-		{"converted piece by piece", []index.Span{at("研究員")}, func(s string) string { return index.Simplified.Pick("", s) }, "[研究员]在乎GPU和算力"},
+		{"converted piece by piece", []index.Span{at("研究員")}, func(s string) string { return language.Simplified.Pick("", s) }, "[研究员]在乎GPU和算力"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
 	"github.com/interviewbot/interviewbot/internal/answer"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 func runAsk(ctx context.Context, args []string, con *console, stdin io.Reader, stdout io.Writer) error {
@@ -150,11 +151,11 @@ func writeJSON(w io.Writer, a *data.Article, q string, res *index.Result, err er
 
 func writeText(w io.Writer, a *data.Article, q string, res *index.Result, err error, locale string) {
 	if err != nil {
-		fmt.Fprintf(w, "? %s\n  %s\n\n", printable(oneLine(q)), answer.Friendly(err))
+		fmt.Fprintf(w, "? %s\n  %s\n\n", printable(clipLine(q)), answer.Friendly(err))
 		return
 	}
 	fmt.Fprintf(w, "? %s\n", printable(strings.Join(strings.Fields(res.Question), " ")))
-	lang := index.LangFor(locale, res.Question)
+	lang := language.For(locale, res.Question)
 	switch res.Verdict {
 	case index.Chat:
 		// The bot offers the topics as buttons; here they are lines to copy.
@@ -167,7 +168,7 @@ func writeText(w io.Writer, a *data.Article, q string, res *index.Result, err er
 	case index.None:
 		fmt.Fprintf(w, "  The interview doesn't answer that (confidence %.2f).\n", res.Confidence)
 		if len(res.Hits) > 0 {
-			fmt.Fprintf(w, "  Closest passage: [%s] %s\n", res.Hits[0].Passage.ID, oneLine(res.Hits[0].Passage.Text))
+			fmt.Fprintf(w, "  Closest passage: [%s] %s\n", res.Hits[0].Passage.ID, clipLine(res.Hits[0].Passage.Text))
 		}
 		fmt.Fprintln(w)
 		return
@@ -179,7 +180,7 @@ func writeText(w io.Writer, a *data.Article, q string, res *index.Result, err er
 		p := h.Passage
 		fmt.Fprintf(w, "%d. %s · %s · passage %d of %d [%s]\n", i+1, lang.Pick(p.SpeakerEN, p.Speaker), p.Section, p.Position, len(a.Passages), p.ID)
 		fmt.Fprintf(w, "   %s\n", indent(lang.Pick(p.English, p.Text)))
-		if lang == index.English { // the source stays visible
+		if lang == language.English { // the source stays visible
 			fmt.Fprintf(w, "   %s\n", indent(p.Text))
 		}
 	}
@@ -213,7 +214,9 @@ func printable(s string) string {
 
 func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n   ") }
 
-func oneLine(s string) string {
+// clipLine is s on one line, cut after 80 characters: what the console
+// shows of a question or a passage.
+func clipLine(s string) string {
 	return clip(strings.Join(strings.Fields(s), " "), 80)
 }
 

@@ -12,7 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/interviewbot/interviewbot/index"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 // runCLI runs the whole program as main would, with its own environment.
@@ -222,7 +222,7 @@ func TestAskLocale(t *testing.T) {
 				case "zh-TW":
 					want = text
 				case "zh-CN":
-					want = index.Simplified.Pick(english, text)
+					want = language.Simplified.Pick(english, text)
 				case "en":
 					want = english
 				}

@@ -17,7 +17,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/interviewbot/interviewbot/bot"
+	"github.com/interviewbot/interviewbot/internal/discordrest"
 )
 
 // config is everything the commands can be told, read once here: flags that
@@ -191,12 +191,12 @@ func waitOpt(p *time.Duration) func(string) error {
 func (c *config) options() []*option {
 	return []*option{
 		{name: "token", env: "DISCORD_TOKEN", kind: "string", secret: true, usage: "bot token",
-			apply: func(v string) error { c.Token = bareToken(v); return nil }},
+			apply: func(v string) error { c.Token = discordrest.BareToken(v); return nil }},
 		{name: "app-id", env: "DISCORD_APP_ID", kind: "string", usage: "application ID; learnt from Discord when empty",
 			apply: idOpt(&c.AppID, "application ID", "Developer Portal → your application → General Information → Application ID")},
 		{name: "guild-id", env: "DISCORD_GUILD_ID", kind: "string", usage: "register commands in this guild only, instantly",
 			apply: idOpt(&c.GuildID, "server ID", "turn on Developer Mode in Discord's settings, then right-click the server → Copy Server ID")},
-		{name: "api-url", env: "DISCORD_API_URL", def: bot.DiscordAPIURL, kind: "string", usage: "Discord REST base URL", apply: stringOpt(&c.APIURL)},
+		{name: "api-url", env: "DISCORD_API_URL", def: discordrest.DiscordAPIURL, kind: "string", usage: "Discord REST base URL", apply: stringOpt(&c.APIURL)},
 		{name: "public-key", env: "DISCORD_PUBLIC_KEY", kind: "string", usage: "application public key, hex", apply: stringOpt(&c.PublicKey)},
 		{name: "shard-id", env: "SHARD_ID", def: "0", kind: "int", usage: "this process's shard", apply: intOpt(&c.ShardID)},
 		{name: "shard-count", env: "SHARD_COUNT", def: "1", kind: "int", usage: "number of shards", apply: intOpt(&c.ShardCount)},
@@ -380,16 +380,6 @@ func (cmd *command) help(w io.Writer, env func(string) string) {
 // tokenShape is a Discord bot token: three base64url parts joined by dots.
 var tokenShape = regexp.MustCompile(`^[A-Za-z0-9_-]{17,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$`)
 
-// bareToken is a token as given, without spaces around it or the "Bot "
-// prefix that people copy along with it.
-func bareToken(t string) string {
-	t = strings.TrimSpace(t)
-	if rest, ok := strings.CutPrefix(t, "Bot"); ok && (rest == "" || rest[0] == ' ') {
-		t = strings.TrimSpace(rest)
-	}
-	return t
-}
-
 // appID is the configured application ID, or the one the token names.
 func (c *config) appID() string {
 	if c.AppID != "" {
@@ -450,7 +440,7 @@ func isTerminal(r io.Reader) bool {
 // parseConfig parses the flags of a command that takes the configuration:
 // its usage line and description, and the options it uses, by flag name.
 // It returns a usageError for bad flags or arguments, wrapping
-// flag.ErrHelp after -h. The token comes back bare (see bareToken).
+// flag.ErrHelp after -h. The token comes back bare (see discordrest.BareToken).
 func parseConfig(name, usage, about string, uses []string, args []string, env func(string) string, stdout io.Writer) (*config, error) {
 	c := &config{}
 	cmd := &command{name: name, usage: usage, about: about}

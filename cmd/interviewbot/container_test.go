@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interviewbot/interviewbot/bot/discordtest"
+	"github.com/interviewbot/interviewbot/internal/discordtest"
 )
 
 // TestContainerGateway runs the built image in gateway mode against the fake

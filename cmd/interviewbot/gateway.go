@@ -7,7 +7,8 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/interviewbot/interviewbot/bot"
+	"github.com/interviewbot/interviewbot/bot/gateway"
+	"github.com/interviewbot/interviewbot/internal/discordrest"
 )
 
 // Knobs of the bot's two modes, gateway and HTTP.
@@ -51,7 +52,7 @@ func runGateway(ctx context.Context, args []string, env func(string) string, con
 	if err := c.checkShards(); err != nil {
 		return err
 	}
-	if _, err := bot.NewTransport(c.APIURL, nil); err != nil {
+	if _, err := discordrest.NewTransport(c.APIURL, nil); err != nil {
 		return usageError{err}
 	}
 	log, err := c.logger(con.w)
@@ -80,7 +81,7 @@ func serveGateway(ctx context.Context, c config, log *slog.Logger) error {
 	}
 	defer k.Close()
 	b, metrics := k.bot, k.metrics
-	gw, err := bot.NewGateway(b, bot.GatewayConfig{
+	gw, err := gateway.New(b, gateway.Config{
 		Token: c.Token, AppID: c.AppID, GuildID: c.GuildID, APIURL: c.APIURL,
 		ShardID: c.ShardID, ShardCount: c.ShardCount,
 		Logger: log, Metrics: metrics,
@@ -95,10 +96,12 @@ func serveGateway(ctx context.Context, c config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	srv := bot.NewServer(bot.ServerConfig{
-		Logger: log, MetricsHandler: metrics, Metrics: metrics, Ready: gw.Ready,
-		ShutdownTimeout: shutdownTimeout,
-	})
+	probes, err := newProbes(k, gw.Ready)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	srv := probesOnly{probes, log}
 	site, err := newSite(&c, k, log)
 	if err != nil {
 		ln.Close()
@@ -139,7 +142,7 @@ func serveGateway(ctx context.Context, c config, log *slog.Logger) error {
 		}
 	}
 	err = errors.Join(errs...)
-	if errors.Is(err, bot.ErrRefused) {
+	if errors.Is(err, gateway.ErrRefused) {
 		refusedPause(ctx, c.RefusedWait, log)
 	}
 	return err

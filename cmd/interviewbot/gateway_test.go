@@ -11,12 +11,13 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/interviewbot/interviewbot/bot/discordtest"
+	"github.com/interviewbot/interviewbot/internal/discordtest"
 )
 
 const gatewayGuild = "1300000000000000001"
@@ -138,14 +139,15 @@ func TestRunGatewayDiscordRefuses(t *testing.T) {
 	tests := []struct {
 		name string
 		wait string
-		// stopAfter cancels run's context, as SIGTERM does; 0 for never.
-		stopAfter time.Duration
+		// signal cancels run's context, as SIGTERM does, once run says it
+		// is waiting out the refusal.
+		signal bool
 		// least is how long run must have waited after the refusal.
 		least time.Duration
 	}{
 		{name: "no wait", wait: "0"},
 		{name: "waits", wait: "400ms", least: 400 * time.Millisecond},
-		{name: "a signal ends the wait", wait: "1h", stopAfter: 300 * time.Millisecond},
+		{name: "a signal ends the wait", wait: "1h", signal: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -154,12 +156,13 @@ func TestRunGatewayDiscordRefuses(t *testing.T) {
 			e["REFUSED_WAIT"] = tt.wait
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
-			if tt.stopAfter > 0 {
-				time.AfterFunc(tt.stopAfter, cancel)
+			var stdout bytes.Buffer
+			stderr := &onLine{}
+			if tt.signal {
+				stderr.match, stderr.then = "exit_in=", cancel
 			}
-			var stdout, stderr bytes.Buffer
 			start := time.Now()
-			err := run(ctx, []string{"interviewbot"}, func(k string) string { return e[k] }, strings.NewReader(""), &stdout, &stderr)
+			err := run(ctx, []string{"interviewbot"}, func(k string) string { return e[k] }, strings.NewReader(""), &stdout, stderr)
 			took := time.Since(start)
 			if err == nil || exitCode(err) != 78 || !strings.Contains(err.Error(), "4004") || !strings.Contains(err.Error(), "Reset Token") {
 				t.Fatalf("run = %v (exit %d), want the 4004 close explained and status 78", err, exitCode(err))
@@ -167,7 +170,7 @@ func TestRunGatewayDiscordRefuses(t *testing.T) {
 			if took < tt.least {
 				t.Errorf("run returned after %v, before REFUSED_WAIT's %v", took, tt.least)
 			}
-			if tt.stopAfter > 0 && ctx.Err() == context.DeadlineExceeded {
+			if tt.signal && ctx.Err() == context.DeadlineExceeded {
 				t.Errorf("run outlived its context: the signal did not end the wait")
 			}
 			if tt.wait != "0" && !strings.Contains(stderr.String(), "exit_in="+tt.wait) {
@@ -178,6 +181,34 @@ func TestRunGatewayDiscordRefuses(t *testing.T) {
 			}
 		})
 	}
+}
+
+// onLine keeps what is written to it and calls then, once, when a write
+// contains match: a test's signal sent on an event rather than after a
+// guessed time.
+type onLine struct {
+	match string
+	then  func()
+
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	done bool
+}
+
+func (w *onLine) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.then != nil && !w.done && bytes.Contains(p, []byte(w.match)) {
+		w.done = true
+		defer w.then()
+	}
+	return w.buf.Write(p)
+}
+
+func (w *onLine) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
 }
 
 func TestRunGatewayUsage(t *testing.T) {

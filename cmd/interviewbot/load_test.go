@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interviewbot/interviewbot/bot/discordtest"
+	"github.com/interviewbot/interviewbot/internal/discordtest"
 )
 
 // loadQuestions are what the load asks, in the three languages. Members ask

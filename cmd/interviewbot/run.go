@@ -10,7 +10,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/interviewbot/interviewbot/bot"
+	"github.com/interviewbot/interviewbot/bot/gateway"
 )
 
 const usage = `interviewbot answers questions about Mark Zuckerberg's interview on Meta's
@@ -45,7 +45,7 @@ func exitCode(err error) int {
 	if errors.As(err, &u) {
 		return 2
 	}
-	if errors.Is(err, bot.ErrRefused) {
+	if errors.Is(err, gateway.ErrRefused) {
 		return exitRefused
 	}
 	return 1

@@ -16,12 +16,10 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/interviewbot/interviewbot/bot"
+	"github.com/interviewbot/interviewbot/bot/interactions"
 	"github.com/interviewbot/interviewbot/data"
+	"github.com/interviewbot/interviewbot/internal/discordrest"
 )
-
-// restTimeout bounds one call to Discord's REST API: registering the
-// commands, or delivering a deferred answer.
-const restTimeout = 20 * time.Second
 
 // runServe serves Discord interactions over HTTP: POST /interactions, with
 // /healthz, /readyz and /metrics and the web site, until ctx is cancelled.
@@ -74,10 +72,20 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	srv := bot.NewServer(bot.ServerConfig{
+	// The index is built before the server starts: ready at once.
+	probes, err := newProbes(k, func() bool { return true })
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	srv, err := interactions.NewServer(interactions.ServerConfig{
 		Bot: b, PublicKey: key, Editor: session, Logger: log,
-		MetricsHandler: metrics, Metrics: metrics, ShutdownTimeout: shutdownTimeout,
+		Metrics: metrics, Fallback: probes, ShutdownTimeout: shutdownTimeout,
 	})
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	site, err := newSite(c, k, log)
 	if err != nil {
 		ln.Close()
@@ -114,11 +122,11 @@ func (c *config) restSession() (*discordgo.Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("discord session: %w", err)
 	}
-	rt, err := bot.NewTransport(c.APIURL, nil)
+	rt, err := discordrest.NewTransport(c.APIURL, nil)
 	if err != nil {
 		return nil, usageError{err}
 	}
-	s.Client = &http.Client{Transport: rt, Timeout: restTimeout}
+	s.Client = &http.Client{Transport: rt, Timeout: discordrest.Timeout}
 	return s, nil
 }
 
@@ -130,7 +138,7 @@ func registerCommands(ctx context.Context, s *discordgo.Session, c config, cmds 
 		// discordgo offers no context here; the client's timeout bounds it.
 		a, err := s.Application("@me")
 		if err != nil {
-			return "", nil, fmt.Errorf("learn the application ID: %w", redactToken(err, c.Token))
+			return "", nil, fmt.Errorf("learn the application ID: %w", discordrest.RedactToken(err, c.Token))
 		}
 		app = a.ID
 	}
@@ -140,21 +148,12 @@ func registerCommands(ctx context.Context, s *discordgo.Session, c config, cmds 
 	}
 	got, err := s.ApplicationCommandBulkOverwrite(app, c.GuildID, cmds, discordgo.WithContext(ctx))
 	if err != nil {
-		return "", nil, fmt.Errorf("register commands (%s): %w", where, redactToken(err, c.Token))
+		return "", nil, fmt.Errorf("register commands (%s): %w", where, discordrest.RedactToken(err, c.Token))
 	}
 	for _, cmd := range got {
 		names = append(names, "/"+cmd.Name)
 	}
 	return where, names, nil
-}
-
-// redactToken keeps the (bare) token out of an error that might quote a
-// request.
-func redactToken(err error, token string) error {
-	if token == "" || !strings.Contains(err.Error(), token) {
-		return err
-	}
-	return errors.New(strings.ReplaceAll(err.Error(), token, "[token]"))
 }
 
 // runRegister registers the slash commands once and says what it did.

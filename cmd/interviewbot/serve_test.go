@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interviewbot/interviewbot/bot/discordtest"
+	"github.com/interviewbot/interviewbot/internal/discordtest"
 )
 
 // serveToken has the shape of a bot token; its first part is the fake's

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/interviewbot/interviewbot/bot"
+	"github.com/interviewbot/interviewbot/internal/health"
 	"github.com/interviewbot/interviewbot/web"
 )
 
@@ -49,9 +49,7 @@ func publicMux(srv, site http.Handler) *http.ServeMux {
 // srv.Run serves srv alone, so the listener is served here, with Run's
 // settings; Run still runs, on a listener that never accepts, because the
 // wait for deferred answers after the requests are done is Run's alone.
-// With a hook in bot.Server for the paths it does not serve, this would be
-// srv.Run(ctx, ln).
-func serveHTTP(ctx context.Context, ln net.Listener, srv *bot.Server, site http.Handler, log *slog.Logger) error {
+func serveHTTP(ctx context.Context, ln net.Listener, srv botServer, site http.Handler, log *slog.Logger) error {
 	hs := &http.Server{
 		Handler:           publicMux(srv, site),
 		ReadHeaderTimeout: 5 * time.Second,
@@ -95,6 +93,37 @@ func serveHTTP(ctx context.Context, ln net.Listener, srv *bot.Server, site http.
 	case <-stop.Done():
 		return errors.Join(err, fmt.Errorf("http shutdown: deferred answers still in flight: %w", stop.Err()))
 	}
+}
+
+// botServer serves the bot's routes; Run serves them on a listener until
+// ctx is cancelled, then waits for the deferred answers still in flight.
+// *interactions.Server is one.
+type botServer interface {
+	http.Handler
+	Run(ctx context.Context, ln net.Listener) error
+}
+
+// probesOnly is the bot's server in gateway mode, where nothing comes in
+// over HTTP but the probes: there are no deferred answers to wait for.
+type probesOnly struct {
+	http.Handler
+	log *slog.Logger
+}
+
+// Run waits for ctx to end: the listener is served by serveHTTP.
+func (p probesOnly) Run(ctx context.Context, _ net.Listener) error {
+	<-ctx.Done()
+	p.log.Info("http stopped")
+	return nil
+}
+
+// newProbes is /healthz, /readyz and /metrics, ready when ready says so.
+func newProbes(k *core, ready func() bool) (*health.Handler, error) {
+	h, err := health.New(health.Config{Ready: ready, Metrics: k.metrics, Requests: k.metrics})
+	if err != nil {
+		return nil, fmt.Errorf("health: %w", err)
+	}
+	return h, nil
 }
 
 // idleListener is a listener that never accepts a connection: Accept

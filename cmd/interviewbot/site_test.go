@@ -17,8 +17,10 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/interviewbot/interviewbot/bot"
-	"github.com/interviewbot/interviewbot/bot/discordtest"
+	"github.com/interviewbot/interviewbot/bot/interactions"
 	"github.com/interviewbot/interviewbot/index"
+	"github.com/interviewbot/interviewbot/internal/discordtest"
+	"github.com/interviewbot/interviewbot/internal/health"
 	"github.com/interviewbot/interviewbot/web"
 )
 
@@ -142,7 +144,10 @@ func TestServeHTTPDrains(t *testing.T) {
 	defer ix.Close()
 	log := slog.New(slog.DiscardHandler)
 	b := bot.New(bot.Config{Searcher: slowSearcher{ix, 400 * time.Millisecond}, Article: ix.Article(), Logger: log})
-	srv := bot.NewServer(bot.ServerConfig{Bot: b, PublicKey: pub, Editor: session, Logger: log, SlowAfter: 50 * time.Millisecond, ShutdownTimeout: 5 * time.Second})
+	srv, err := interactions.NewServer(interactions.ServerConfig{Bot: b, PublicKey: pub, Editor: session, Logger: log, SlowAfter: 50 * time.Millisecond, ShutdownTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
 	site, err := web.New(web.Config{Searcher: ix, Article: ix.Article()})
 	if err != nil {
 		t.Fatal(err)
@@ -201,7 +206,11 @@ func TestServeHTTPStopsWhenServingFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	ln.Close()
-	err = serveHTTP(context.Background(), ln, bot.NewServer(bot.ServerConfig{}), site, slog.New(slog.DiscardHandler))
+	probes, err := health.New(health.Config{Ready: func() bool { return true }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = serveHTTP(context.Background(), ln, probesOnly{probes, slog.New(slog.DiscardHandler)}, site, slog.New(slog.DiscardHandler))
 	if err == nil || !errors.Is(err, net.ErrClosed) {
 		t.Errorf("serveHTTP on a closed listener: %v, want the listener's error", err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 // Answer is the answer to one question.
@@ -71,7 +72,7 @@ func New(a *data.Article, question string, res *index.Result, err error, locale 
 		}
 		p := passage(a, h)
 		if locale != "" {
-			p.Localized = index.LangFor(locale, "").Pick(h.Passage.English, h.Passage.Text)
+			p.Localized = language.For(locale, "").Pick(h.Passage.English, h.Passage.Text)
 		}
 		out.Passages = append(out.Passages, p)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
+	"github.com/interviewbot/interviewbot/internal/language"
 )
 
 func newIndex(t *testing.T) *index.Index {
@@ -116,7 +117,7 @@ func TestNew(t *testing.T) {
 		}},
 		{"simplified locale", New(a, "Hyperion?", search("Hyperion?"), nil, "zh-CN"), "answer", func(t *testing.T, got Answer) {
 			for _, p := range got.Passages {
-				if p.Localized != index.Simplified.Pick(p.English, p.Text) {
+				if p.Localized != language.Simplified.Pick(p.English, p.Text) {
 					t.Errorf("%s: localized %.30q, want the Simplified", p.ID, p.Localized)
 				}
 			}
