@@ -16,6 +16,8 @@ const MaxQuestionLength = 500
 type command struct {
 	def    *discordgo.ApplicationCommand
 	handle func(ctx context.Context, r *request) (reply, error)
+	// metric names the command in logs and metrics; "" is its name.
+	metric string
 }
 
 // commandTable is every slash command the bot has. Names stay ASCII;
@@ -23,7 +25,7 @@ type command struct {
 func (b *Bot) commandTable() []command {
 	en := textsFor(index.English)
 	minNumber := 1.0
-	return []command{
+	cmds := []command{
 		{
 			def: &discordgo.ApplicationCommand{
 				Name: "ask", Description: en.AskDesc,
@@ -71,7 +73,12 @@ func (b *Bot) commandTable() []command {
 			},
 			handle: b.about,
 		},
+		b.messageCommand(),
 	}
+	for _, c := range cmds {
+		everywhere(c.def)
+	}
+	return cmds
 }
 
 // Commands returns the definitions to register with Discord.
@@ -106,6 +113,8 @@ func (b *Bot) component(kind string) func(ctx context.Context, r *request, args 
 		return b.topic
 	case "quote":
 		return b.randomQuote
+	case shareKind:
+		return b.share
 	}
 	return nil
 }

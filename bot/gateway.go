@@ -51,6 +51,10 @@ type GatewayConfig struct {
 	ShardID, ShardCount int
 	// SkipRegister leaves the registered commands alone.
 	SkipRegister bool
+	// AnswerForums are forum channel IDs whose new posts are answered
+	// (see Bot.ForumAnswer). They need the privileged Message Content
+	// intent, asked for only when this is not empty.
+	AnswerForums []string
 	// SlowAfter is how long an answer may take before it is deferred;
 	// zero means DefaultSlowAfter.
 	SlowAfter time.Duration
@@ -156,6 +160,8 @@ type Gateway struct {
 	// pacer spaces the IDENTIFYs that follow op 9 INVALID SESSION.
 	pacer identifyPacer
 
+	forums *forumWatch
+
 	mu         sync.Mutex
 	work       context.Context // parent of replies, set by Open
 	opened     bool
@@ -216,7 +222,7 @@ func NewGateway(b *Bot, cfg GatewayConfig) (*Gateway, error) {
 		slowAfter: cfg.SlowAfter, http: base, rest: newRESTTransport(rt, sleep), sleep: sleep,
 		ctx: ctx, cancel: cancel, kick: make(chan *websocket.CloseError, 1),
 		conns: map[*trackedConn]struct{}{}, closed: make(chan struct{}), failed: make(chan struct{}),
-		appID: cfg.AppID, work: context.Background(),
+		appID: cfg.AppID, work: context.Background(), forums: newForumWatch(cfg.AnswerForums),
 	}
 
 	s.Client = &http.Client{Transport: g.rest, Timeout: restTimeout}
@@ -225,7 +231,7 @@ func NewGateway(b *Bot, cfg GatewayConfig) (*Gateway, error) {
 	s.ShouldRetryOnRateLimit = false
 	s.MaxRestRetries = 0
 	s.Dialer = &websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: 30 * time.Second, NetDialContext: g.dial}
-	s.Identify.Intents = GatewayIntents
+	s.Identify.Intents = g.intents()
 	s.ShardID, s.ShardCount = cfg.ShardID, cfg.ShardCount
 	s.ShouldReconnectOnError = false // see the type's comment
 	s.SyncEvents = true
@@ -242,6 +248,7 @@ func NewGateway(b *Bot, cfg GatewayConfig) (*Gateway, error) {
 	s.AddHandler(g.onDisconnect)
 	s.AddHandler(g.onInteraction)
 	s.AddHandler(g.onMessage)
+	s.AddHandler(g.onThreadCreate)
 	return g, nil
 }
 
@@ -258,7 +265,11 @@ func (g *Gateway) Open(ctx context.Context) error {
 	g.work = context.WithoutCancel(ctx)
 	g.mu.Unlock()
 
-	if err := g.open(ctx); err != nil {
+	err := g.open(ctx)
+	if err != nil && g.dropMessageContent(err) {
+		err = g.open(ctx)
+	}
+	if err != nil {
 		if r := refused(err); r != nil {
 			err = r
 		}
@@ -495,7 +506,7 @@ func (g *Gateway) supervise() {
 		case ce = <-g.kick:
 		}
 		var err error
-		if ce != nil {
+		if ce != nil && !g.dropMessageContent(ce) {
 			err = refused(ce)
 		}
 		if err == nil {
@@ -540,6 +551,9 @@ func (g *Gateway) reconnect(first time.Duration) error {
 		err := g.open(g.ctx)
 		if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
 			return nil
+		}
+		if g.dropMessageContent(err) {
+			continue
 		}
 		if r := refused(err); r != nil {
 			return r
@@ -603,7 +617,7 @@ func (g *Gateway) onInteraction(s *discordgo.Session, ic *discordgo.InteractionC
 
 func (g *Gateway) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	// Most messages are not for the bot: drop them before a goroutine.
-	if m.Author == nil || m.Author.Bot {
+	if m.Author == nil || m.Author.Bot || g.onForumStart(s, m.Message) {
 		return
 	}
 	self := g.BotUserID()

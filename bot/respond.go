@@ -124,9 +124,9 @@ func (b *Bot) serve(ctx context.Context, i *discordgo.Interaction, r Responder, 
 func ephemeralHint(i *discordgo.Interaction) bool {
 	switch i.Type {
 	case discordgo.InteractionMessageComponent:
-		return true
+		return !isShare(i)
 	case discordgo.InteractionApplicationCommand:
-		return optionBool(i.ApplicationCommandData().Options, "private")
+		return optionBool(i.ApplicationCommandData().Options, "private") || messageNotice(i)
 	}
 	return false
 }
