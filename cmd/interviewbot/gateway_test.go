@@ -138,7 +138,8 @@ func TestRunGatewayDiscordRefuses(t *testing.T) {
 	tests := []struct {
 		name string
 		wait string
-		// stopAfter cancels run's context, as SIGTERM does; 0 for never.
+		// stopAfter cancels run's context, as SIGTERM does, that long after
+		// Discord refused the token; 0 for never.
 		stopAfter time.Duration
 		// least is how long run must have waited after the refusal.
 		least time.Duration
@@ -155,7 +156,20 @@ func TestRunGatewayDiscordRefuses(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			if tt.stopAfter > 0 {
-				time.AfterFunc(tt.stopAfter, cancel)
+				// A Discord of its own, to see when it refused this run's
+				// token: building the index comes first, and takes longer
+				// than any fixed delay would be sure to.
+				own := discordtest.NewServer(t, discordtest.Options{})
+				e["DISCORD_API_URL"] = own.APIURL()
+				go func() {
+					for ctx.Err() == nil {
+						if st := own.Stats(); st.Identifies > 0 && st.Live == 0 {
+							time.AfterFunc(tt.stopAfter, cancel)
+							return
+						}
+						time.Sleep(10 * time.Millisecond)
+					}
+				}()
 			}
 			var stdout, stderr bytes.Buffer
 			start := time.Now()
@@ -340,11 +354,26 @@ func TestInvite(t *testing.T) {
 			if err != nil {
 				t.Fatalf("invite: %v\n%s", err, stderr)
 			}
-			u, err := url.Parse(strings.TrimSpace(stdout))
-			if err != nil || u.Scheme != "https" || u.Host != "discord.com" || u.Path != "/oauth2/authorize" {
-				t.Fatalf("not an authorize URL: %q", stdout)
+			lines := strings.Split(strings.TrimSpace(stdout), "\n")
+			if len(lines) != 2 || !strings.HasPrefix(lines[0], "Add to a server:") || !strings.HasPrefix(lines[1], "Add to your account:") {
+				t.Fatalf("want a line for each install:\n%s", stdout)
 			}
-			q := u.Query()
+			link := func(line string) url.Values {
+				f := strings.Fields(line)
+				u, err := url.Parse(f[len(f)-1])
+				if err != nil || u.Scheme != "https" || u.Host != "discord.com" || u.Path != "/oauth2/authorize" {
+					t.Fatalf("not an authorize URL: %q", line)
+				}
+				return u.Query()
+			}
+			user := link(lines[1])
+			if user.Get("integration_type") != "1" || user.Get("scope") != "applications.commands" || user.Get("client_id") != tt.wantApp || user.Has("permissions") || user.Has("guild_id") {
+				t.Errorf("user install link %v: want integration_type 1, scope applications.commands, no permissions", user)
+			}
+			q := link(lines[0])
+			if q.Get("integration_type") != "0" {
+				t.Errorf("server install link without integration_type 0: %v", q)
+			}
 			if got := strings.Fields(q.Get("scope")); len(got) != 2 || got[0] != "bot" || got[1] != "applications.commands" {
 				t.Errorf("scope %q, want bot and applications.commands", q.Get("scope"))
 			}
@@ -410,6 +439,10 @@ func TestAppIDMalformed(t *testing.T) {
 		{"invite, guild", []string{"invite", "-app-id", "1100000000000000001", "-guild-id", "my server"}, nil, []string{`-guild-id "my server" is not a valid server ID`}},
 		{"register, env", []string{"register"}, map[string]string{"DISCORD_TOKEN": serveToken, "DISCORD_APP_ID": "12ab"}, []string{"DISCORD_APP_ID", "not a valid application ID"}},
 		{"run, guild", []string{"run"}, map[string]string{"DISCORD_TOKEN": serveToken, "DISCORD_GUILD_ID": "guild"}, []string{"DISCORD_GUILD_ID", "not a valid server ID"}},
+		{"run, forum name", []string{"run"}, map[string]string{"DISCORD_TOKEN": serveToken, "ANSWER_FORUMS": "1300000000000000020,#help"},
+			[]string{`ANSWER_FORUMS`, `"#help", which is not a forum channel ID`, "comma-separated", "Copy Channel ID"}},
+		{"run, forum flag", []string{"run", "-answer-forums", "1300000000000000020;1300000000000000021"}, map[string]string{"DISCORD_TOKEN": serveToken},
+			[]string{"-answer-forums", "not a forum channel ID"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
