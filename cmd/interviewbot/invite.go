@@ -11,10 +11,11 @@ import (
 	"strings"
 )
 
-// invitePermissions are the least the bot needs to answer mentions: see the
-// channel, send messages (also in threads), embed links, and read message
+// invitePermissions are the least the bot needs to answer mentions and
+// forum posts: see the channel, send messages (also in threads), embed
+// links, add reactions (👍/👎 under a forum answer), and read message
 // history (a reply references the question). Slash commands need none.
-const invitePermissions = 1<<10 | 1<<11 | 1<<14 | 1<<16 | 1<<38
+const invitePermissions = 1<<6 | 1<<10 | 1<<11 | 1<<14 | 1<<16 | 1<<38
 
 var snowflake = regexp.MustCompile(`^[0-9]{15,21}$`)
 
