@@ -147,3 +147,53 @@ func TestGatewayForumIntentRefused(t *testing.T) {
 	default:
 	}
 }
+
+// TestGatewayForumIntentRevoked: the Message Content intent is switched off
+// in the Developer Portal while the bot runs. The next IDENTIFY (after an
+// op 9 that ends the session) is closed with 4014; the bot warns, connects
+// again without the intent, and keeps answering /ask, without forum answers.
+func TestGatewayForumIntentRevoked(t *testing.T) {
+	t.Parallel()
+	// The IDENTIFY after op 9 waits its turn: on the test clock, no time.
+	e := startGateway(t, gwSetup{
+		forums:  []string{gwForum},
+		discord: discordtest.Options{PrivilegedIntents: discordgo.IntentMessageContent},
+		sleep:   newClock(false).sleep,
+	})
+	ctx := ctxFor(t)
+	if err := e.srv.WaitSettled(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.srv.SetPrivilegedIntents(0)
+	if err := e.srv.SendInvalidSession(false); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "an IDENTIFY without MESSAGE_CONTENT", func() bool {
+		ids := e.srv.Identifies()
+		return len(ids) >= 3 && ids[len(ids)-1].Intents == bot.GatewayIntents
+	})
+	if err := e.srv.WaitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.srv.Stats().Disallowed; n != 1 {
+		t.Errorf("%d IDENTIFYs closed with 4014, want 1", n)
+	}
+	if !strings.Contains(e.logs.String(), "Bot → Privileged Gateway Intents → Message Content Intent") {
+		t.Errorf("no warning that says how to switch the intent on:\n%s", e.logs.String())
+	}
+	_, starter := e.srv.DispatchForumPost(gwGuild, gwForum, "算力", "研究員為什麼在乎算力?")
+	if r := e.reply(t, e.ask("en-US", "Why do researchers care about compute?")); len(r.Data.Embeds) != 1 {
+		t.Errorf("/ask after the refusal: %+v", r.Data)
+	}
+	e.close()
+	for _, req := range e.srv.Requests() {
+		if strings.HasPrefix(req.Path, "/channels/"+starter.ChannelID) {
+			t.Errorf("answered a forum post without the intent: %s %s", req.Method, req.Path)
+		}
+	}
+	select {
+	case <-e.gw.Done():
+		t.Errorf("the gateway gave up: %v", e.gw.Err())
+	default:
+	}
+}

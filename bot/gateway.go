@@ -23,8 +23,9 @@ import (
 
 // GatewayIntents are the events the bot asks Discord for: guilds (which
 // interactions need), and guild and direct messages for mentions.
-// MESSAGE_CONTENT is privileged and deliberately not requested: Discord
-// still delivers the content of messages that mention the bot, and of DMs.
+// MESSAGE_CONTENT is privileged and not requested: Discord still delivers
+// the content of messages that mention the bot, and of DMs. Only forum
+// answers need it (GatewayConfig.AnswerForums), and only they ask for it.
 const GatewayIntents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 
 // GatewayMetrics counts what happens to the gateway connection.

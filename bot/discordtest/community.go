@@ -12,6 +12,23 @@ import (
 // Developer Portal before it may ask for them.
 const privilegedIntents = discordgo.IntentGuildMembers | discordgo.IntentGuildPresences | discordgo.IntentMessageContent
 
+// SetPrivilegedIntents changes the privileged intents the application is
+// allowed, as switching them in the Developer Portal does: IDENTIFYs from
+// now on are judged by it, sessions already open keep what they got.
+func (s *Server) SetPrivilegedIntents(allowed discordgo.Intent) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.privileged, s.privilegedSet = allowed, true
+}
+
+// allowedLocked are the privileged intents the application is allowed now.
+func (s *Server) allowedLocked() discordgo.Intent {
+	if s.privilegedSet {
+		return s.privileged
+	}
+	return s.opts.PrivilegedIntents
+}
+
 // Registration is one accepted bulk overwrite of application commands.
 type Registration struct {
 	// Scope is the guild ID, or "" for global commands.
@@ -89,7 +106,7 @@ func (s *Server) contentLocked(content string) string {
 	// The newest IDENTIFY is the session's: one refused with 4014 is
 	// followed by another, or by none that got READY.
 	if n := len(s.identifies); n > 0 && s.identifies[n-1].Intents&discordgo.IntentMessageContent != 0 &&
-		s.opts.PrivilegedIntents&discordgo.IntentMessageContent != 0 {
+		s.allowedLocked()&discordgo.IntentMessageContent != 0 {
 		return content
 	}
 	return ""

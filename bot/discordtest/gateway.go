@@ -394,7 +394,7 @@ func (s *Server) identifyLocked(c *gwConn, d json.RawMessage) {
 		c.closeLocked(4013, "Invalid intent(s).")
 		return
 	}
-	if ask := discordgo.Intent(*id.Intents) & privilegedIntents &^ s.opts.PrivilegedIntents; ask != 0 {
+	if ask := discordgo.Intent(*id.Intents) & privilegedIntents &^ s.allowedLocked(); ask != 0 {
 		if ask&s.disallowed != 0 {
 			s.violation("gateway conn %d: IDENTIFY asks again for intents %b after Discord refused them with 4014", c.id, ask&s.disallowed)
 		}

@@ -152,6 +152,9 @@ type Server struct {
 	reactions []Reaction
 	// disallowed are the privileged intents refused with 4014 so far.
 	disallowed discordgo.Intent
+	// privileged replaces Options.PrivilegedIntents once set.
+	privileged    discordgo.Intent
+	privilegedSet bool
 }
 
 // Stats counts what happened on the fake so far.
