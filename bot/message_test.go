@@ -146,67 +146,76 @@ func TestGatewayMessageCommand(t *testing.T) {
 			target:     &discordgo.Message{Author: other, Content: strings.Repeat("算力", bot.MaxQuestionLength)},
 			wantNotice: "太長"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			i := e.srv.MessageCommand(askMessage, tt.guild, gwChannel, tt.locale, tt.target)
-			i["context"] = int(tt.ctx)
-			if tt.guild == "" {
-				i["authorizing_integration_owners"] = map[string]any{"1": discordtest.TestUserID}
-			}
-			in := e.srv.DispatchInteraction(i)
-			target := in.ApplicationCommandData().TargetID
-			r := e.reply(t, in)
-			if r.Type != discordgo.InteractionResponseChannelMessageWithSource {
-				t.Fatalf("response type %d", r.Type)
-			}
-			ephemeral := r.Data.Flags&discordgo.MessageFlagsEphemeral != 0
-			if tt.wantNotice != "" {
-				if !ephemeral || !strings.Contains(r.Data.Content, tt.wantNotice) || len(r.Data.Embeds) != 0 {
-					t.Errorf("want an ephemeral notice with %q: %+v", tt.wantNotice, r.Data)
+	// The group returns once its parallel subtests are done: then every
+	// request they caused has been made.
+	t.Run("group", func(t *testing.T) {
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				t.Parallel()
+				i := e.srv.MessageCommand(askMessage, tt.guild, gwChannel, tt.locale, tt.target)
+				i["context"] = int(tt.ctx)
+				if tt.guild == "" {
+					i["authorizing_integration_owners"] = map[string]any{"1": discordtest.TestUserID}
 				}
-				return
-			}
-			if ephemeral {
-				t.Errorf("the answer is ephemeral: %+v", r.Data)
-			}
-			guild := tt.guild
-			if guild == "" {
-				guild = "@me"
-			}
-			link := "https://discord.com/channels/" + guild + "/" + gwChannel + "/" + target
-			if !strings.HasPrefix(r.Data.Content, "↪️ Answering "+link) && !strings.HasPrefix(r.Data.Content, "↪️ 回答 "+link) {
-				t.Errorf("content %q does not start with the link to %s", r.Data.Content, link)
-			}
-			if !strings.Contains(r.Data.Content, tt.wantContent) {
-				t.Errorf("content %q, want %q in it", r.Data.Content, tt.wantContent)
-			}
-			if tt.wantEmbed == "" {
-				return
-			}
-			if len(r.Data.Embeds) != 1 {
-				t.Fatalf("%d embeds", len(r.Data.Embeds))
-			}
-			emb := r.Data.Embeds[0]
-			head := emb.Title
-			if emb.Author != nil {
-				head = emb.Author.Name
-			}
-			if !strings.HasPrefix(head, tt.wantEmbed) {
-				t.Errorf("embed %q, want it to start with %q", head, tt.wantEmbed)
-			}
-			if linked := strings.HasPrefix(emb.URL, "https://bot.example.com/p/"); linked != tt.wantLink {
-				t.Errorf("embed URL %q: want a link to the passage %v", emb.URL, tt.wantLink)
-			}
-		})
-	}
-	t.Run("no channel messages", func(t *testing.T) {
-		for _, r := range e.srv.Requests() {
-			if strings.HasPrefix(r.Path, "/channels/") {
-				t.Errorf("%s %s: an interaction must be answered through its own response", r.Method, r.Path)
-			}
+				in := e.srv.DispatchInteraction(i)
+				target := in.ApplicationCommandData().TargetID
+				r := e.reply(t, in)
+				if r.Type != discordgo.InteractionResponseChannelMessageWithSource {
+					t.Fatalf("response type %d", r.Type)
+				}
+				ephemeral := r.Data.Flags&discordgo.MessageFlagsEphemeral != 0
+				if tt.wantNotice != "" {
+					if !ephemeral || !strings.Contains(r.Data.Content, tt.wantNotice) || len(r.Data.Embeds) != 0 {
+						t.Errorf("want an ephemeral notice with %q: %+v", tt.wantNotice, r.Data)
+					}
+					return
+				}
+				if ephemeral {
+					t.Errorf("the answer is ephemeral: %+v", r.Data)
+				}
+				guild := tt.guild
+				if guild == "" {
+					guild = "@me"
+				}
+				link := "https://discord.com/channels/" + guild + "/" + gwChannel + "/" + target
+				if !strings.HasPrefix(r.Data.Content, "↪️ Answering "+link) && !strings.HasPrefix(r.Data.Content, "↪️ 回答 "+link) {
+					t.Errorf("content %q does not start with the link to %s", r.Data.Content, link)
+				}
+				if !strings.Contains(r.Data.Content, tt.wantContent) {
+					t.Errorf("content %q, want %q in it", r.Data.Content, tt.wantContent)
+				}
+				if tt.wantEmbed == "" {
+					return
+				}
+				if len(r.Data.Embeds) != 1 {
+					t.Fatalf("%d embeds", len(r.Data.Embeds))
+				}
+				emb := r.Data.Embeds[0]
+				head := emb.Title
+				if emb.Author != nil {
+					head = emb.Author.Name
+				}
+				if !strings.HasPrefix(head, tt.wantEmbed) {
+					t.Errorf("embed %q, want it to start with %q", head, tt.wantEmbed)
+				}
+				if linked := strings.HasPrefix(emb.URL, "https://bot.example.com/p/"); linked != tt.wantLink {
+					t.Errorf("embed URL %q: want a link to the passage %v", emb.URL, tt.wantLink)
+				}
+			})
 		}
 	})
+	n := 0
+	for _, r := range e.srv.Requests() {
+		if strings.HasPrefix(r.Path, "/channels/") {
+			t.Errorf("%s %s: an interaction must be answered through its own response", r.Method, r.Path)
+		}
+		if strings.HasPrefix(r.Path, "/interactions/") {
+			n++
+		}
+	}
+	if n != len(tests) {
+		t.Errorf("%d interaction callbacks, want %d", n, len(tests))
+	}
 }
 
 // TestHTTPMessageCommand sends the message command to the interactions

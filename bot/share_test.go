@@ -93,3 +93,27 @@ func TestGatewayShare(t *testing.T) {
 		}
 	})
 }
+
+// TestHTTPShare: over the interactions endpoint, a private answer has the
+// share button and a click on it answers with the public copy.
+func TestHTTPShare(t *testing.T) {
+	t.Parallel()
+	e := newEndpoint(t, endpointOptions{})
+	private := decodeWire(t, e.post(t, interaction(discordgo.InteractionApplicationCommand, "en-US", askData("Why do researchers care about compute?", true))))
+	id, ok := private.Data.button("share:")
+	if !ok || private.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Fatalf("want a private answer with a share button: %+v", private.Data)
+	}
+	shared := decodeWire(t, e.post(t, interaction(discordgo.InteractionMessageComponent, "en-US", buttonData(id))))
+	checkWire(t, shared.Data)
+	if shared.Type != discordgo.InteractionResponseChannelMessageWithSource || shared.Data.Flags&discordgo.MessageFlagsEphemeral != 0 ||
+		shared.Data.Content != "💬 asked by <@"+discordtest.TestUserID+">" || len(shared.Data.Embeds) != 1 {
+		t.Fatalf("want the public copy, credited: %+v", shared.Data)
+	}
+	if got, want := shared.Data.Embeds[0].Title, private.Data.Embeds[0].Title; got != want {
+		t.Errorf("shared %q, private %q", got, want)
+	}
+	if lines := e.logs.lines("command=button-share"); len(lines) != 1 {
+		t.Errorf("%d log lines for button-share, want 1", len(lines))
+	}
+}
