@@ -20,8 +20,10 @@ type command struct {
 	metric string
 }
 
-// commandTable is every slash command the bot has. Names stay ASCII;
-// descriptions and option names are localised for zh-TW and zh-CN.
+// commandTable is every command the bot has: the slash commands, whose
+// names stay ASCII and whose descriptions and option names are localised
+// for zh-TW and zh-CN, and the message command, whose name is localised.
+// All of them can be used everywhere (see everywhere).
 func (b *Bot) commandTable() []command {
 	en := textsFor(index.English)
 	minNumber := 1.0
