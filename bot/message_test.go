@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -258,5 +259,26 @@ func TestHTTPMessageCommand(t *testing.T) {
 	}
 	if lines := e.logs.lines("command=ask-message"); len(lines) != len(tests) {
 		t.Errorf("%d log lines name the route ask-message, want %d", len(lines), len(tests))
+	}
+}
+
+// TestGatewayMessageCommandDeferred: an answer that takes longer than
+// Discord's three seconds allow is deferred in public, like the answer it
+// becomes, and the edit carries the link to the message.
+func TestGatewayMessageCommandDeferred(t *testing.T) {
+	t.Parallel()
+	e := startGateway(t, gwSetup{
+		search:    func(s bot.Searcher) bot.Searcher { return gwSlowSearcher{Searcher: s, delay: 400 * time.Millisecond} },
+		slowAfter: 50 * time.Millisecond,
+	})
+	target := &discordgo.Message{Author: &discordgo.User{ID: "1400000000000000009"}, Content: "Why do researchers care about compute?"}
+	in := e.srv.DispatchInteraction(e.srv.MessageCommand(askMessage, gwGuild, gwChannel, "en-US", target))
+	r := e.reply(t, in)
+	if r.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource || r.Data.Flags&discordgo.MessageFlagsEphemeral != 0 {
+		t.Fatalf("type %d flags %d, want a public deferral", r.Type, r.Data.Flags)
+	}
+	edit := waitSent(t, e.srv, discordtest.Match("PATCH", "/webhooks/"+in.AppID+"/"+in.Token+"/messages/@original"))
+	if len(edit.Embeds) != 1 || !strings.Contains(edit.Content, "/"+gwChannel+"/"+in.ApplicationCommandData().TargetID) {
+		t.Errorf("edit: %+v", edit)
 	}
 }
