@@ -9,6 +9,7 @@ import (
 	"context"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/interviewbot/interviewbot/data"
@@ -42,6 +43,10 @@ type Config struct {
 	Limiter *Limiter
 	// LogQuestions logs the text of questions; off by default for privacy.
 	LogQuestions bool
+	// PublicURL is the web site's address (no trailing slash needed): with
+	// it, the passage an answer shows links to PublicURL/p/{n}. Empty
+	// means no links.
+	PublicURL string
 	// Version is shown by /about.
 	Version string
 	// Rand picks random quotes; nil uses math/rand/v2.
@@ -61,6 +66,7 @@ type Bot struct {
 	limiter *Limiter
 	logQs   bool
 	version string
+	site    string
 	randN   func(int) int
 	now     func() time.Time
 	routes  []route
@@ -76,6 +82,7 @@ func New(cfg Config) *Bot {
 		limiter: cfg.Limiter,
 		logQs:   cfg.LogQuestions,
 		version: cfg.Version,
+		site:    strings.TrimRight(cfg.PublicURL, "/"),
 		randN:   cfg.Rand,
 		now:     cfg.Now,
 	}

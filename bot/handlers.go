@@ -48,6 +48,8 @@ type request struct {
 type reply struct {
 	view    view
 	outcome string
+	// res is the search result an answer shows, for the share button.
+	res *index.Result
 }
 
 // userError is an error the asker caused and can fix; its message is shown.
@@ -186,13 +188,20 @@ func (b *Bot) answer(ctx context.Context, r *request, question string) (reply, e
 	if err != nil {
 		return reply{}, searchError(textsFor(r.lang), err)
 	}
-	return reply{view: renderAnswer(b.article, res, r.lang), outcome: verdictOutcome(res.Verdict)}, nil
+	v := renderAnswer(b.article, res, r.lang)
+	if (res.Verdict == index.Answer || res.Verdict == index.Unsure) && len(res.Hits) > 0 {
+		b.link(&v, res.Hits[0].Passage)
+	}
+	return reply{view: v, outcome: verdictOutcome(res.Verdict), res: res}, nil
 }
 
 func (b *Bot) ask(ctx context.Context, r *request, _ []string) (reply, error) {
 	d := r.i.ApplicationCommandData()
 	rep, err := b.answer(ctx, r, optionString(d.Options, "question"))
-	rep.view.Ephemeral = optionBool(d.Options, "private")
+	if optionBool(d.Options, "private") {
+		rep.view.Ephemeral = true
+		b.addShare(&rep, r.lang)
+	}
 	return rep, err
 }
 
@@ -205,12 +214,15 @@ func (b *Bot) quote(_ context.Context, r *request, _ []string) (reply, error) {
 	if !ok {
 		return reply{}, &userError{msg: fmt.Sprintf("1–%d", len(b.article.Passages)), outcome: outcomeInvalid}
 	}
-	return reply{view: renderQuote(b.article, p, r.lang), outcome: outcomeOK}, nil
+	v := renderQuote(b.article, p, r.lang)
+	b.link(&v, p)
+	return reply{view: v, outcome: outcomeOK}, nil
 }
 
 func (b *Bot) randomQuote(_ context.Context, r *request, _ []string) (reply, error) {
 	p, _ := b.article.At(1 + b.randN(len(b.article.Passages)))
 	v := renderQuote(b.article, p, r.lang)
+	b.link(&v, p)
 	v.Ephemeral = true
 	return reply{view: v, outcome: outcomeOK}, nil
 }
@@ -267,7 +279,9 @@ func (b *Bot) context(_ context.Context, r *request, args []string) (reply, erro
 	if !ok {
 		return reply{}, &userError{msg: textsFor(r.lang).Expired, outcome: outcomeInvalid}
 	}
-	return reply{view: renderContext(b.article, p, r.lang), outcome: outcomeOK}, nil
+	v := renderContext(b.article, p, r.lang)
+	b.link(&v, p)
+	return reply{view: v, outcome: outcomeOK}, nil
 }
 
 func (b *Bot) feedback(_ context.Context, r *request, args []string) (reply, error) {

@@ -62,6 +62,7 @@ const (
 	idFeedback = "fb"
 	idTopic    = "topic"
 	idQuote    = "quote"
+	idShare    = "share" // "Post to channel" under a private answer
 )
 
 // MaxQuestionLength is the longest question the /ask option accepts; Discord
@@ -74,7 +75,7 @@ const MaxQuestionLength = 500
 func (b *Bot) routeTable() []route {
 	en := textsFor(language.English)
 	minNumber := 1.0
-	return []route{
+	routes := []route{
 		{
 			kind: kindCommand, name: "ask", handle: b.ask, visible: askerChooses, metric: "ask",
 			def: &discordgo.ApplicationCommand{
@@ -122,13 +123,21 @@ func (b *Bot) routeTable() []route {
 				DescriptionLocalizations: localizations(func(t *texts) string { return t.AboutDesc }),
 			},
 		},
+		b.messageRoute(),
 		{kind: kindComponent, name: idMore, handle: b.more, visible: private, metric: "button-" + idMore},
 		{kind: kindComponent, name: idContext, handle: b.context, visible: private, metric: "button-" + idContext},
 		{kind: kindComponent, name: idFeedback, handle: b.feedback, visible: private, metric: "button-" + idFeedback},
 		{kind: kindComponent, name: idTopic, handle: b.topic, visible: private, metric: "button-" + idTopic},
 		{kind: kindComponent, name: idQuote, handle: b.randomQuote, visible: private, metric: "button-" + idQuote},
+		{kind: kindComponent, name: idShare, handle: b.share, visible: public, metric: "button-" + idShare},
 		{kind: kindMention, name: "mention", handle: b.mention, visible: public, metric: "mention"},
 	}
+	for _, rt := range routes {
+		if rt.def != nil {
+			everywhere(rt.def)
+		}
+	}
+	return routes
 }
 
 // route is the route of that kind and name, or nil.
@@ -197,13 +206,17 @@ func (b *Bot) ephemeral(i *discordgo.Interaction) bool {
 	switch i.Type {
 	case discordgo.InteractionMessageComponent:
 		// Every button answers the member alone, even one whose kind is
-		// unknown: its answer says it has expired.
-		return true
+		// unknown (its answer says it has expired), but the one that posts
+		// a private answer to the channel.
+		return !isShare(i)
 	case discordgo.InteractionApplicationCommand:
 		d := i.ApplicationCommandData()
 		rt := b.route(kindCommand, d.Name)
 		if rt == nil {
 			return false
+		}
+		if messageNotice(i) {
+			return true
 		}
 		switch rt.visible {
 		case private:

@@ -40,8 +40,9 @@ func TestCustomIDRoundTrip(t *testing.T) {
 		idFeedback: {"down", "i05"},
 		idTopic:    {"gpu"},
 		idQuote:    {},
+		idShare:    {"a", "i61.i62.s06"},
 	}
-	for _, kind := range []string{idMore, idContext, idFeedback, idTopic, idQuote} {
+	for _, kind := range []string{idMore, idContext, idFeedback, idTopic, idQuote, idShare} {
 		for _, lang := range []language.Lang{language.English, language.Traditional, language.Simplified} {
 			t.Run(kind+"-"+langCode[lang], func(t *testing.T) {
 				id := customID(kind, lang, args[kind]...)
@@ -92,7 +93,7 @@ func TestRouteTable(t *testing.T) {
 			t.Errorf("route %q registers as %q", rt.name, rt.def.Name)
 		}
 	}
-	for _, kind := range []string{idMore, idContext, idFeedback, idTopic, idQuote} {
+	for _, kind := range []string{idMore, idContext, idFeedback, idTopic, idQuote, idShare} {
 		if b.route(kindComponent, kind) == nil {
 			t.Errorf("no route for buttons of kind %q", kind)
 		}
@@ -101,7 +102,7 @@ func TestRouteTable(t *testing.T) {
 	for _, c := range b.Commands() {
 		names = append(names, c.Name)
 	}
-	if want := []string{"ask", "quote", "topics", "about"}; !slices.Equal(names, want) {
+	if want := []string{"ask", "quote", "topics", "about", "Ask the interview"}; !slices.Equal(names, want) {
 		t.Errorf("Commands() = %v, want %v", names, want)
 	}
 }
@@ -124,6 +125,12 @@ func TestEphemeral(t *testing.T) {
 	button := func(id string) *discordgo.Interaction {
 		return &discordgo.Interaction{Type: discordgo.InteractionMessageComponent, Data: discordgo.MessageComponentInteractionData{CustomID: id}}
 	}
+	messageCommand := func(content string) *discordgo.Interaction {
+		return &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand, Data: discordgo.ApplicationCommandInteractionData{
+			Name: "Ask the interview", CommandType: discordgo.MessageApplicationCommand, TargetID: "1",
+			Resolved: &discordgo.ApplicationCommandInteractionDataResolved{Messages: map[string]*discordgo.Message{"1": {ID: "1", Content: content}}},
+		}}
+	}
 	tests := []struct {
 		name string
 		i    *discordgo.Interaction
@@ -135,6 +142,9 @@ func TestEphemeral(t *testing.T) {
 		{"unknown command", command("gone", true), false},
 		{"button", button("ctx:en:i01"), true},
 		{"unknown button", button("zzz:en"), true},
+		{"post to channel", button("share:en:a:i61"), false},
+		{"message command", messageCommand("研究員為什麼在乎算力?"), false},
+		{"message command on an empty message", messageCommand(""), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

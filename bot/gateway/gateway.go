@@ -26,8 +26,9 @@ import (
 
 // Intents are the events the bot asks Discord for: guilds (which
 // interactions need), and guild and direct messages for mentions.
-// MESSAGE_CONTENT is privileged and deliberately not requested: Discord
-// still delivers the content of messages that mention the bot, and of DMs.
+// MESSAGE_CONTENT is privileged and not requested: Discord still delivers
+// the content of messages that mention the bot, and of DMs. Only forum
+// answers need it (Config.AnswerForums), and only they ask for it.
 const Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 
 // Metrics counts what happens to the gateway connection.
@@ -52,6 +53,10 @@ type Config struct {
 	APIURL string
 	// ShardID and ShardCount shard the gateway; zero ShardCount means 1.
 	ShardID, ShardCount int
+	// AnswerForums are forum channel IDs whose new posts are answered
+	// (see bot.Bot.ForumAnswer). They need the privileged Message Content
+	// intent, asked for only when this is not empty.
+	AnswerForums []string
 	// SlowAfter is how long an answer may take before it is deferred;
 	// zero means bot.DefaultSlowAfter.
 	SlowAfter time.Duration
@@ -153,6 +158,8 @@ type Gateway struct {
 	// pacer spaces the IDENTIFYs that follow op 9 INVALID SESSION.
 	pacer identifyPacer
 
+	forums *forumWatch
+
 	mu         sync.Mutex
 	opened     bool
 	closing    bool
@@ -209,7 +216,7 @@ func New(b *bot.Bot, cfg Config) (*Gateway, error) {
 		slowAfter: cfg.SlowAfter, http: base, rest: discordrest.NewRetrier(rt, sleep), sleep: sleep,
 		quit: quit, stopping: sync.OnceFunc(func() { close(quit) }), kick: make(chan *websocket.CloseError, 1),
 		conns: map[*trackedConn]struct{}{}, closed: make(chan struct{}), failed: make(chan struct{}),
-		appID: cfg.AppID,
+		appID: cfg.AppID, forums: newForumWatch(cfg.AnswerForums),
 	}
 
 	s.Client = &http.Client{Transport: g.rest, Timeout: discordrest.Timeout}
@@ -218,7 +225,7 @@ func New(b *bot.Bot, cfg Config) (*Gateway, error) {
 	s.ShouldRetryOnRateLimit = false
 	s.MaxRestRetries = 0
 	s.Dialer = &websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: 30 * time.Second, NetDialContext: g.dial}
-	s.Identify.Intents = Intents
+	s.Identify.Intents = g.intents()
 	s.ShardID, s.ShardCount = cfg.ShardID, cfg.ShardCount
 	s.ShouldReconnectOnError = false // see the type's comment
 	s.SyncEvents = true
@@ -235,6 +242,7 @@ func New(b *bot.Bot, cfg Config) (*Gateway, error) {
 	s.AddHandler(g.onDisconnect)
 	s.AddHandler(g.onInteraction)
 	s.AddHandler(g.onMessage)
+	s.AddHandler(g.onThreadCreate)
 	return g, nil
 }
 
@@ -250,7 +258,11 @@ func (g *Gateway) Open(ctx context.Context) error {
 	g.opened = true
 	g.mu.Unlock()
 
-	if err := g.open(ctx); err != nil {
+	err := g.open(ctx)
+	if err != nil && g.dropMessageContent(err) {
+		err = g.open(ctx)
+	}
+	if err != nil {
 		if r := refused(err); r != nil {
 			err = r
 		}
@@ -491,7 +503,7 @@ func (g *Gateway) supervise() {
 		case ce = <-g.kick:
 		}
 		var err error
-		if ce != nil {
+		if ce != nil && !g.dropMessageContent(ce) {
 			err = refused(ce)
 		}
 		if err == nil {
@@ -542,6 +554,9 @@ func (g *Gateway) reconnect(first time.Duration) error {
 		}
 		if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
 			return nil
+		}
+		if g.dropMessageContent(err) {
+			continue
 		}
 		if r := refused(err); r != nil {
 			return r
@@ -608,7 +623,7 @@ func (g *Gateway) onInteraction(s *discordgo.Session, ic *discordgo.InteractionC
 
 func (g *Gateway) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	// Most messages are not for the bot: drop them before a goroutine.
-	if m.Author == nil || m.Author.Bot {
+	if m.Author == nil || m.Author.Bot || g.onForumStart(s, m.Message) {
 		return
 	}
 	self := g.BotUserID()

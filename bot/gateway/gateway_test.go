@@ -73,6 +73,8 @@ type gwSetup struct {
 	shardCount int
 	noOpen     bool
 	sleep      func(context.Context, time.Duration) error
+	forums     []string // ANSWER_FORUMS
+	publicURL  string
 }
 
 // gwEnv is a Gateway connected to a fake Discord.
@@ -129,7 +131,7 @@ func startGateway(t *testing.T, c gwSetup) *gwEnv {
 		search = c.search(ix)
 	}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	b := bot.New(bot.Config{Searcher: search, Article: ix.Article(), Logger: log, Limiter: c.limiter, Version: "test", LogQuestions: true})
+	b := bot.New(bot.Config{Searcher: search, Article: ix.Article(), Logger: log, Limiter: c.limiter, Version: "test", LogQuestions: true, PublicURL: c.publicURL})
 	guild := c.guildID
 	switch guild {
 	case "":
@@ -141,7 +143,7 @@ func startGateway(t *testing.T, c gwSetup) *gwEnv {
 	gw, err := gateway.New(b, gateway.Config{
 		Token: srv.Options().Token, AppID: c.appID, GuildID: guild, APIURL: srv.APIURL(),
 		ShardID: c.shardID, ShardCount: c.shardCount, SlowAfter: c.slowAfter,
-		Logger: log, Metrics: m, Sleep: c.sleep,
+		Logger: log, Metrics: m, Sleep: c.sleep, AnswerForums: c.forums,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -324,7 +326,7 @@ func TestGatewayConnectAndRegister(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkCommands(t, cmds)
-			if got := e.srv.Commands(tt.wantGuilds); len(got) != 4 {
+			if got := e.srv.Commands(tt.wantGuilds); len(got) != 5 {
 				t.Errorf("%d commands registered", len(got))
 			}
 			// Exactly one registration: no POSTs one by one, no second PUT.
@@ -342,11 +344,12 @@ func checkCommands(t *testing.T, cmds []*discordgo.ApplicationCommand) {
 	var names []string
 	for _, c := range cmds {
 		names = append(names, c.Name)
-		if c.DescriptionLocalizations == nil || (*c.DescriptionLocalizations)[discordgo.ChineseTW] == "" || (*c.DescriptionLocalizations)[discordgo.ChineseCN] == "" {
+		if c.Type == discordgo.ChatApplicationCommand && (c.DescriptionLocalizations == nil || (*c.DescriptionLocalizations)[discordgo.ChineseTW] == "" || (*c.DescriptionLocalizations)[discordgo.ChineseCN] == "") {
 			t.Errorf("/%s: description localizations %v", c.Name, c.DescriptionLocalizations)
 		}
 	}
-	if want := []string{"ask", "quote", "topics", "about"}; !slices.Equal(names, want) {
+	checkEverywhere(t, cmds)
+	if want := []string{"ask", "quote", "topics", "about", "Ask the interview"}; !slices.Equal(names, want) {
 		t.Fatalf("commands %v, want %v", names, want)
 	}
 	q := cmds[0].Options[0]

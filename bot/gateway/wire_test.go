@@ -1,6 +1,7 @@
 package gateway_test
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -160,4 +161,14 @@ func waitSent(t testing.TB, srv *discordtest.Server, match func(discordtest.Requ
 	}
 	checkWire(t, &m)
 	return m
+}
+
+// button is the custom ID of m's first button that starts with prefix.
+func (m *wireMessage) button(prefix string) (string, bool) {
+	for _, id := range m.buttons() {
+		if strings.HasPrefix(id, prefix) {
+			return id, true
+		}
+	}
+	return "", false
 }

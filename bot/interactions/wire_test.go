@@ -1,6 +1,7 @@
 package interactions_test
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -149,4 +150,16 @@ func waitSent(t testing.TB, srv *discordtest.Server, match func(discordtest.Requ
 	}
 	checkWire(t, &m)
 	return m
+}
+
+// button is the custom ID of m's first button that starts with prefix.
+func (m *wireMessage) button(prefix string) (string, bool) {
+	for _, r := range m.Components {
+		for _, b := range r.Components {
+			if strings.HasPrefix(b.CustomID, prefix) {
+				return b.CustomID, true
+			}
+		}
+	}
+	return "", false
 }

@@ -39,6 +39,9 @@ type config struct {
 	// are the reverse proxies whose X-Forwarded-For names the client.
 	PublicURL      string
 	TrustedProxies []netip.Prefix
+	// AnswerForums are the forum channels whose new posts the gateway
+	// answers.
+	AnswerForums []string
 	// RefusedWait is how long run waits before it exits after Discord
 	// refuses its configuration, so that restart policies that restart
 	// whatever the status do not spend the token's daily IDENTIFYs.
@@ -220,6 +223,7 @@ func (c *config) options() []*option {
 		{name: "register", env: "REGISTER_COMMANDS", def: "false", usage: "register the slash commands at start-up", apply: boolOpt(&c.Register)},
 		{name: "public-url", env: "PUBLIC_URL", kind: "string", usage: "the web site's address as the public reaches it, like https://bot.example.com", apply: publicURLOpt(&c.PublicURL)},
 		{name: "refused-wait", env: "REFUSED_WAIT", def: "5m", kind: "duration", usage: "when Discord refuses the token or intents, wait this long before exiting with status 78 (0: at once)", apply: waitOpt(&c.RefusedWait)},
+		{name: "answer-forums", env: "ANSWER_FORUMS", kind: "string", usage: "forum channel IDs, comma-separated, whose new posts get an answer when the interview has one (needs the Message Content intent)", apply: forumsOpt(&c.AnswerForums)},
 		{name: "trusted-proxies", env: "TRUSTED_PROXIES", kind: "string", usage: "reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the client", apply: proxiesOpt(&c.TrustedProxies)},
 	}
 }
@@ -238,6 +242,27 @@ func publicURLOpt(p *string) func(string) error {
 			return errors.New("is not an absolute http or https URL without query, like https://bot.example.com")
 		}
 		*p = strings.TrimRight(u.String(), "/")
+		return nil
+	}
+}
+
+// forumsOpt takes forum channel IDs, comma-separated, or nothing.
+func forumsOpt(p *[]string) func(string) error {
+	return func(v string) error {
+		var out []string
+		for f := range strings.SplitSeq(v, ",") {
+			f = strings.TrimSpace(f)
+			if f == "" {
+				continue
+			}
+			if !snowflake.MatchString(f) {
+				return fmt.Errorf("has %s, which is not a forum channel ID: list the IDs comma-separated, all digits, like 1300000000000000020,1300000000000000021 (hint: turn on Developer Mode in Discord's settings, then right-click the forum → Copy Channel ID)", shown(f))
+			}
+			if !slices.Contains(out, f) {
+				out = append(out, f)
+			}
+		}
+		*p = out
 		return nil
 	}
 }

@@ -33,6 +33,7 @@ func newCore(c *config, log *slog.Logger) (*core, error) {
 		Metrics:      m,
 		Limiter:      bot.NewLimiter(limitBurst, limitEvery, nil),
 		LogQuestions: c.LogQuestions,
+		PublicURL:    c.PublicURL,
 		Version:      version,
 	})
 	return &core{index: ix, bot: b, metrics: m}, nil

@@ -38,7 +38,7 @@ func runGateway(ctx context.Context, args []string, env func(string) string, con
 	c, err := parseConfig("run", "interviewbot [run] [flags]",
 		"Connects to Discord over the gateway and answers /ask, the other commands and\n"+
 			"mentions; serves /healthz, /readyz and /metrics, and the web site at /, on -addr.",
-		[]string{"token", "app-id", "guild-id", "api-url", "shard-id", "shard-count", "addr", "log-format", "log-level", "log-questions", "public-url", "refused-wait", "trusted-proxies"},
+		[]string{"token", "app-id", "guild-id", "api-url", "shard-id", "shard-count", "addr", "log-format", "log-level", "log-questions", "public-url", "refused-wait", "trusted-proxies", "answer-forums"},
 		args, env, stdout)
 	if err != nil {
 		return err
@@ -83,7 +83,7 @@ func serveGateway(ctx context.Context, c config, log *slog.Logger) error {
 	b, metrics := k.bot, k.metrics
 	gw, err := gateway.New(b, gateway.Config{
 		Token: c.Token, AppID: c.AppID, GuildID: c.GuildID, APIURL: c.APIURL,
-		ShardID: c.ShardID, ShardCount: c.ShardCount,
+		ShardID: c.ShardID, ShardCount: c.ShardCount, AnswerForums: c.AnswerForums,
 		Logger: log, Metrics: metrics,
 	})
 	if err != nil {

@@ -371,11 +371,26 @@ func TestInvite(t *testing.T) {
 			if err != nil {
 				t.Fatalf("invite: %v\n%s", err, stderr)
 			}
-			u, err := url.Parse(strings.TrimSpace(stdout))
-			if err != nil || u.Scheme != "https" || u.Host != "discord.com" || u.Path != "/oauth2/authorize" {
-				t.Fatalf("not an authorize URL: %q", stdout)
+			lines := strings.Split(strings.TrimSpace(stdout), "\n")
+			if len(lines) != 2 || !strings.HasPrefix(lines[0], "Add to a server:") || !strings.HasPrefix(lines[1], "Add to your account:") {
+				t.Fatalf("want a line for each install:\n%s", stdout)
 			}
-			q := u.Query()
+			link := func(line string) url.Values {
+				f := strings.Fields(line)
+				u, err := url.Parse(f[len(f)-1])
+				if err != nil || u.Scheme != "https" || u.Host != "discord.com" || u.Path != "/oauth2/authorize" {
+					t.Fatalf("not an authorize URL: %q", line)
+				}
+				return u.Query()
+			}
+			user := link(lines[1])
+			if user.Get("integration_type") != "1" || user.Get("scope") != "applications.commands" || user.Get("client_id") != tt.wantApp || user.Has("permissions") || user.Has("guild_id") {
+				t.Errorf("user install link %v: want integration_type 1, scope applications.commands, no permissions", user)
+			}
+			q := link(lines[0])
+			if q.Get("integration_type") != "0" {
+				t.Errorf("server install link without integration_type 0: %v", q)
+			}
 			if got := strings.Fields(q.Get("scope")); len(got) != 2 || got[0] != "bot" || got[1] != "applications.commands" {
 				t.Errorf("scope %q, want bot and applications.commands", q.Get("scope"))
 			}
@@ -441,6 +456,10 @@ func TestAppIDMalformed(t *testing.T) {
 		{"invite, guild", []string{"invite", "-app-id", "1100000000000000001", "-guild-id", "my server"}, nil, []string{`-guild-id "my server" is not a valid server ID`}},
 		{"register, env", []string{"register"}, map[string]string{"DISCORD_TOKEN": serveToken, "DISCORD_APP_ID": "12ab"}, []string{"DISCORD_APP_ID", "not a valid application ID"}},
 		{"run, guild", []string{"run"}, map[string]string{"DISCORD_TOKEN": serveToken, "DISCORD_GUILD_ID": "guild"}, []string{"DISCORD_GUILD_ID", "not a valid server ID"}},
+		{"run, forum name", []string{"run"}, map[string]string{"DISCORD_TOKEN": serveToken, "ANSWER_FORUMS": "1300000000000000020,#help"},
+			[]string{`ANSWER_FORUMS`, `"#help", which is not a forum channel ID`, "comma-separated", "Copy Channel ID"}},
+		{"run, forum flag", []string{"run", "-answer-forums", "1300000000000000020;1300000000000000021"}, map[string]string{"DISCORD_TOKEN": serveToken},
+			[]string{"-answer-forums", "not a forum channel ID"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -23,7 +23,7 @@ commands:
   serve        serve Discord interactions over HTTP (POST /interactions)
   ask          answer questions on the command line
   register     register the slash commands with Discord once
-  invite       print the URL that adds the bot to a server
+  invite       print the links that add the bot to a server or to an account
   healthcheck  probe a running bot's /healthz (exit 0 when healthy)
   version      print the version
   help         print this, or with a command, that command's flags

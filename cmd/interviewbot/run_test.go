@@ -152,7 +152,7 @@ func TestCommandFlags(t *testing.T) {
 		cmd  string
 		want []string
 	}{
-		{"run", []string{"token", "app-id", "guild-id", "api-url", "shard-id", "shard-count", "addr", "log-format", "log-level", "log-questions", "public-url", "refused-wait", "trusted-proxies"}},
+		{"run", []string{"token", "app-id", "guild-id", "api-url", "shard-id", "shard-count", "addr", "log-format", "log-level", "log-questions", "public-url", "refused-wait", "trusted-proxies", "answer-forums"}},
 		{"serve", []string{"public-key", "token", "app-id", "guild-id", "api-url", "register", "addr", "log-format", "log-level", "log-questions", "public-url", "trusted-proxies"}},
 		{"register", []string{"token", "app-id", "guild-id", "api-url"}},
 		{"invite", []string{"app-id", "token", "guild-id"}},

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -151,7 +152,12 @@ func registerCommands(ctx context.Context, s *discordgo.Session, c config, cmds 
 		return "", nil, fmt.Errorf("register commands (%s): %w", where, discordrest.RedactToken(err, c.Token))
 	}
 	for _, cmd := range got {
-		names = append(names, "/"+cmd.Name)
+		name := "/" + cmd.Name
+		if cmd.Type == discordgo.MessageApplicationCommand {
+			// Found in a message's Apps menu, by its name.
+			name = strconv.Quote(cmd.Name)
+		}
+		names = append(names, name)
 	}
 	return where, names, nil
 }

@@ -263,7 +263,7 @@ func TestRegister(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !strings.Contains(out, "registered 4 commands "+tc.wantOut+": /ask /quote /topics /about") {
+			if !strings.Contains(out, "registered 5 commands "+tc.wantOut+": /ask /quote /topics /about \"Ask the interview\"") {
 				t.Errorf("printed %q", out)
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -275,7 +275,7 @@ func TestRegister(t *testing.T) {
 			var cmds []struct {
 				Name string `json:"name"`
 			}
-			if err := req.Decode(&cmds); err != nil || len(cmds) != 4 || req.Status != 200 {
+			if err := req.Decode(&cmds); err != nil || len(cmds) != 5 || req.Status != 200 {
 				t.Errorf("sent %s, answered %d", req.JSON, req.Status)
 			}
 		})

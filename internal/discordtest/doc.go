@@ -68,6 +68,13 @@
 // request is refused with 429 except interaction callbacks and webhooks, as
 // on Discord.
 //
+// Registrations are checked as Discord checks them (context menu commands
+// have no description or options; contexts and integration types are in
+// range) and recorded as sent ([Server.Registrations]). An IDENTIFY that
+// asks for a privileged intent not in Options.PrivilegedIntents is closed
+// with 4014; [Server.MessageCommand] builds a message command's
+// interaction.
+//
 // Some Discord rules that commonly bite bots are enforced with Discord's
 // error codes: an interaction can be acknowledged only once (40060), only
 // interactions that were dispatched exist (10062), optionally only within
@@ -79,7 +86,9 @@
 //
 // # What is not faked
 //
-// Guilds, channels, members, roles, permissions, reactions, threads, voice,
+// Guilds, channels, members, roles, permissions, reactions beyond the bot
+// adding its own ([Server.Reactions]), threads beyond a new forum post
+// ([Server.DispatchForumPost]), voice,
 // the zlib-stream transport compression, ETF encoding, sharding beyond echoing
 // the shard in READY, gateway rate limits, real rate-limit buckets, and the
 // server-side heartbeat timeout. Webhooks other than interaction webhooks do

@@ -394,6 +394,15 @@ func (s *Server) identifyLocked(c *gwConn, d json.RawMessage) {
 		c.closeLocked(4013, "Invalid intent(s).")
 		return
 	}
+	if ask := discordgo.Intent(*id.Intents) & privilegedIntents &^ s.allowedLocked(); ask != 0 {
+		if ask&s.disallowed != 0 {
+			s.violation("gateway conn %d: IDENTIFY asks again for intents %b after Discord refused them with 4014", c.id, ask&s.disallowed)
+		}
+		s.disallowed |= ask
+		s.stats.Disallowed++
+		c.closeLocked(4014, "Disallowed intent(s).")
+		return
+	}
 	if sh := id.Shard; sh != nil && (sh[1] < 1 || sh[0] < 0 || sh[0] >= sh[1]) {
 		c.closeLocked(4010, "Invalid shard.")
 		return

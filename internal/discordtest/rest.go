@@ -461,6 +461,7 @@ func (s *Server) builtinRoutes() []*route {
 		r("GET", "/channels/{channel}/messages/{message}", bot, s.hChannelMessageGet),
 		r("PATCH", "/channels/{channel}/messages/{message}", bot, s.hChannelMessageEdit),
 		r("DELETE", "/channels/{channel}/messages/{message}", bot, s.hChannelMessageDelete),
+		r("PUT", "/channels/{channel}/messages/{message}/reactions/{emoji}/@me", bot, s.hReactionAdd),
 	}
 }
 

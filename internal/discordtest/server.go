@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/bwmarrin/discordgo"
 )
 
 // DiscordAPIBase is the prefix discordgo v0.29.0 puts in front of every REST
@@ -82,6 +84,12 @@ type Options struct {
 	// InteractionTimeout, if > 0, makes callbacks for interactions older
 	// than this fail with 10062 Unknown interaction, like Discord's 3 s limit.
 	InteractionTimeout time.Duration
+	// PrivilegedIntents are the privileged intents (GUILD_MEMBERS,
+	// GUILD_PRESENCES, MESSAGE_CONTENT) switched on for the application in
+	// the Developer Portal. An IDENTIFY that asks for one not among them is
+	// closed with 4014 Disallowed intent(s), as on Discord; a client may
+	// identify again without it, but not with it.
+	PrivilegedIntents discordgo.Intent
 	// AllowUnknownRoutes stops unknown REST routes from failing the test.
 	// They are still answered with 404 and recorded.
 	AllowUnknownRoutes bool
@@ -138,6 +146,15 @@ type Server struct {
 	messages     map[string]map[string]any
 	messageOrder []string
 	commands     map[string][]map[string]any // "" = global, else guild ID
+	// registrations are the accepted bulk overwrites, in order.
+	registrations []Registration
+	// reactions are the reactions the bot added, in order.
+	reactions []Reaction
+	// disallowed are the privileged intents refused with 4014 so far.
+	disallowed discordgo.Intent
+	// privileged replaces Options.PrivilegedIntents once set.
+	privileged    discordgo.Intent
+	privilegedSet bool
 }
 
 // Stats counts what happened on the fake so far.
@@ -156,6 +173,7 @@ type Stats struct {
 	Dispatches      int // op 0 events created (READY and RESUMED included, replays not)
 	Replayed        int // dispatches re-sent on RESUME
 	Requests        int // REST requests received
+	Disallowed      int // IDENTIFYs closed with 4014 for a privileged intent
 }
 
 // ErrNoConnection is returned by the connection controls when no gateway

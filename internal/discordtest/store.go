@@ -2,6 +2,7 @@ package discordtest
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -539,6 +540,54 @@ func validateCommand(c map[string]any, path ...string) *response {
 			r := formError("BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.", append(path, "description")...)
 			return &r
 		}
+	} else {
+		// User and message commands (types 2 and 3) have neither a
+		// description nor options.
+		if desc, _ := c["description"].(string); desc != "" {
+			r := formError("APPLICATION_COMMAND_INVALID_DESCRIPTION", "Context menu commands cannot have description", append(path, "description")...)
+			return &r
+		}
+		if opts, _ := c["options"].([]any); len(opts) > 0 {
+			r := formError("APPLICATION_COMMAND_INVALID_OPTIONS", "Context menu commands cannot have options", append(path, "options")...)
+			return &r
+		}
+	}
+	if names, ok := c["name_localizations"].(map[string]any); ok {
+		for locale, n := range names {
+			if s, _ := n.(string); utf8.RuneCountInString(s) < 1 || utf8.RuneCountInString(s) > 32 {
+				r := formError("BASE_TYPE_BAD_LENGTH", "Must be between 1 and 32 in length.", append(path, "name_localizations", locale)...)
+				return &r
+			}
+		}
+	}
+	if r := enumList(c, "contexts", 2, path); r != nil {
+		return r
+	}
+	return enumList(c, "integration_types", 1, path)
+}
+
+// enumList checks that c[key], when present, is a list of distinct
+// integers from 0 to most, as Discord checks contexts and integration
+// types.
+func enumList(c map[string]any, key string, most int, path []string) *response {
+	v, ok := c[key]
+	if !ok || v == nil {
+		return nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		r := formError("LIST_TYPE_CONVERT", "Must be a list.", append(path, key)...)
+		return &r
+	}
+	seen := map[int]bool{}
+	for i, x := range list {
+		f, ok := x.(float64)
+		n := int(f)
+		if !ok || f != float64(n) || n < 0 || n > most || seen[n] {
+			r := formError("ENUM_TYPE_COERCE", fmt.Sprintf("Value \"%v\" is not a valid enum value.", x), append(path, key, itoa(i))...)
+			return &r
+		}
+		seen[n] = true
 	}
 	return nil
 }
@@ -591,6 +640,7 @@ func (s *Server) hCommandOverwrite(req *Request) response {
 		out = append(out, s.normalizeCommand(c, findCommand(old, c["name"].(string), cmdType(c)), scope))
 	}
 	s.commands[scope] = out
+	s.registrations = append(s.registrations, Registration{Scope: scope, JSON: append(json.RawMessage(nil), req.JSON...)})
 	return response{status: http.StatusOK, body: out}
 }
 

@@ -129,7 +129,7 @@ func (m *Metrics) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
 func (m *Metrics) write(w io.Writer) {
 	e := &exposition{w: w}
 	m.mu.Lock()
-	e.family("interviewbot_questions_total", "counter", "Interactions answered, by command (or kind of button), locale and outcome (answered, unsure, no-answer, chat, rate-limited, error, invalid, ok).")
+	e.family("interviewbot_questions_total", "counter", "Interactions answered, by command (ask-message for the message command), kind of button (button-share, ...) or forum, locale and outcome (answered, unsure, no-answer, chat, rate-limited, error, invalid, ok).")
 	for _, k := range sortedKeys(m.questions) {
 		e.sample("interviewbot_questions_total", labels("command", k[0], "locale", k[1], "outcome", k[2]), float64(m.questions[k]))
 	}
