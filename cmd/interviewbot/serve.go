@@ -50,6 +50,10 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	if env("ANSWER_FORUMS") != "" {
+		// One .env often serves both modes: say why forums stay quiet.
+		log.Warn("ANSWER_FORUMS is set, but forum posts reach only the gateway: serve does not answer them; run 'interviewbot run' for forum answers")
+	}
 	session, err := c.restSession()
 	if err != nil {
 		return err

@@ -107,6 +107,8 @@ func TestServe(t *testing.T) {
 	}
 	discord := discordtest.NewServer(t, discordtest.Options{Token: serveToken})
 	env := serveEnv(pub, discord)
+	// One .env for both modes: serve says it does not answer forums.
+	env["ANSWER_FORUMS"] = "1300000000000000020"
 	logs := newServeLog(t)
 	base, stop := startRun(t, env, logs, "serve", "-addr", "127.0.0.1:0")
 
@@ -167,7 +169,7 @@ func TestServe(t *testing.T) {
 	if err := stop(); err != nil {
 		t.Fatalf("serve returned %v after a clean shutdown", err)
 	}
-	for _, want := range []string{`"msg":"http shutting down"`, `"msg":"http stopped"`, `"msg":"commands registered"`} {
+	for _, want := range []string{`"msg":"http shutting down"`, `"msg":"http stopped"`, `"msg":"commands registered"`, `"msg":"ANSWER_FORUMS is set, but forum posts reach only the gateway`} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("log lacks %s", want)
 		}
