@@ -520,3 +520,38 @@ func (e *gwEnv) click(locale string, msg *discordgo.Message, customID string) *d
 		Data: discordgo.MessageComponentInteractionData{CustomID: customID, ComponentType: discordgo.ButtonComponent},
 	})
 }
+
+// TestGatewayForumMention: a forum post that mentions the bot asked it, so
+// it gets the mention's answer (whatever the verdict, an unsure guess too)
+// and not a second reply as a forum post.
+func TestGatewayForumMention(t *testing.T) {
+	t.Parallel()
+	e := startGateway(t, gwSetup{
+		forums:  []string{gwForum},
+		discord: discordtest.Options{PrivilegedIntents: discordgo.IntentMessageContent},
+	})
+	at := "<@" + e.gw.BotUserID() + "> "
+	answered, _ := e.srv.DispatchForumPost(gwGuild, gwForum, "算力", at+"研究員為什麼在乎算力?")
+	unsure, _ := e.srv.DispatchForumPost(gwGuild, gwForum, "Mars", at+"what's the weather on Mars?")
+	for _, thread := range []string{answered.ID, unsure.ID} {
+		m := e.waitMessage(t, thread)
+		if strings.Contains(m.Content, "/ask") {
+			t.Errorf("thread %s: a forum answer (%q), want the mention's", thread, m.Content)
+		}
+	}
+	e.close()
+	replies := map[string]int{}
+	for _, r := range e.srv.Requests() {
+		if r.Method == "POST" && strings.HasPrefix(r.Path, "/channels/") {
+			replies[r.Params["channel"]]++
+		}
+	}
+	for _, thread := range []string{answered.ID, unsure.ID} {
+		if replies[thread] != 1 {
+			t.Errorf("thread %s: %d replies, want 1", thread, replies[thread])
+		}
+	}
+	if n := strings.Count(e.logs.String(), "command=forum"); n != 0 {
+		t.Errorf("%d posts answered as forum posts, want 0", n)
+	}
+}

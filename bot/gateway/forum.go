@@ -115,6 +115,16 @@ func (w *forumWatch) start(m *discordgo.Message, now time.Time) (string, bool) {
 	return "", false
 }
 
+// skip forgets the post m starts, if it is one: it is answered otherwise.
+// A thread still to come then waits for a first message that has come and
+// gone, and is forgotten in time.
+func (w *forumWatch) skip(m *discordgo.Message) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.threads, m.ID)
+	delete(w.starts, m.ID)
+}
+
 // forget drops what waited too long for its other half.
 func (w *forumWatch) forget(now time.Time) {
 	for id, t := range w.threads {
@@ -162,14 +172,11 @@ func (g *Gateway) onThreadCreate(s *discordgo.Session, t *discordgo.ThreadCreate
 	}
 }
 
-// onForumStart answers m when it starts a post in a watched forum, and
-// reports whether it was one.
-func (g *Gateway) onForumStart(s *discordgo.Session, m *discordgo.Message) bool {
-	title, ok := g.forums.start(m, time.Now())
-	if ok {
+// onForumStart answers m when it starts a post in a watched forum.
+func (g *Gateway) onForumStart(s *discordgo.Session, m *discordgo.Message) {
+	if title, ok := g.forums.start(m, time.Now()); ok {
 		g.answerForum(s, title, m)
 	}
-	return ok
 }
 
 // answerForum replies to a forum post when the interview answers it, and

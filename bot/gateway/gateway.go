@@ -623,13 +623,17 @@ func (g *Gateway) onInteraction(s *discordgo.Session, ic *discordgo.InteractionC
 
 func (g *Gateway) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	// Most messages are not for the bot: drop them before a goroutine.
-	if m.Author == nil || m.Author.Bot || g.onForumStart(s, m.Message) {
+	if m.Author == nil || m.Author.Bot {
 		return
 	}
 	self := g.BotUserID()
 	if self == "" || m.Author.ID == self || !bot.Mentions(m.Message, self) {
+		g.onForumStart(s, m.Message)
 		return
 	}
+	// A forum post that mentions the bot asked it: it gets the mention's
+	// answer, whatever the verdict, and not a second one as a forum post.
+	g.forums.skip(m.Message)
 	if !g.begin() {
 		return
 	}
