@@ -196,6 +196,9 @@ func TestSearchCacheReturnsSameAnswer(t *testing.T) {
 	}
 }
 
+// choiceRunes is as long as a suggestion the bot shows may be.
+const choiceRunes = 100
+
 func TestSuggest(t *testing.T) {
 	t.Parallel()
 	ix := newIndex(t)
@@ -212,7 +215,7 @@ func TestSuggest(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := ix.Suggest(ctx, tt.typed, tt.lang, 25)
+			got := ix.Suggest(ctx, tt.typed, tt.lang, 25, choiceRunes)
 			if len(got) == 0 || len(got) > 25 {
 				t.Fatalf("%d suggestions", len(got))
 			}
@@ -221,7 +224,7 @@ func TestSuggest(t *testing.T) {
 			}
 			seen := map[string]bool{}
 			for _, s := range got {
-				if utf8.RuneCountInString(s) > index.MaxSuggestionRunes || seen[s] {
+				if utf8.RuneCountInString(s) > choiceRunes || seen[s] {
 					t.Errorf("suggestion %q too long or repeated", s)
 				}
 				seen[s] = true
