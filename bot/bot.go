@@ -21,7 +21,7 @@ import (
 // *index.Index implements it.
 type Searcher interface {
 	Search(ctx context.Context, req index.Request) (*index.Result, error)
-	Suggest(ctx context.Context, typed string, lang language.Lang, n int) []string
+	Suggest(ctx context.Context, typed string, lang language.Lang, n, maxRunes int) []string
 }
 
 // Metrics records what the bot does. Outcomes are "answered", "no-answer",

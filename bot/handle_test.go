@@ -78,7 +78,7 @@ func (s scripted) Search(_ context.Context, req index.Request) (*index.Result, e
 	return res, nil
 }
 
-func (s scripted) Suggest(_ context.Context, typed string, _ language.Lang, n int) []string {
+func (s scripted) Suggest(_ context.Context, typed string, _ language.Lang, n, _ int) []string {
 	if typed == "long" {
 		// More than Discord takes, each longer than a choice may be.
 		out := make([]string, n+5)

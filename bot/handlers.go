@@ -332,7 +332,7 @@ func (b *Bot) autocomplete(ctx context.Context, r *request) *discordgo.Interacti
 	}
 	r.lang = language.For(r.locale, typed)
 	choices := []*discordgo.ApplicationCommandOptionChoice{}
-	for _, s := range b.search.Suggest(ctx, typed, r.lang, maxChoices) {
+	for _, s := range b.search.Suggest(ctx, typed, r.lang, maxChoices, maxChoiceName) {
 		s = clip(s, maxChoiceName)
 		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: s, Value: s})
 		if len(choices) == maxChoices {

@@ -220,9 +220,9 @@ type slowSuggester struct {
 	gate chan struct{}
 }
 
-func (s slowSuggester) Suggest(ctx context.Context, typed string, lang language.Lang, n int) []string {
+func (s slowSuggester) Suggest(ctx context.Context, typed string, lang language.Lang, n, maxRunes int) []string {
 	<-s.gate
-	return s.Searcher.Suggest(ctx, typed, lang, n)
+	return s.Searcher.Suggest(ctx, typed, lang, n, maxRunes)
 }
 
 // TestServeWaitsForTheAnswer: an autocomplete answered with no choices when

@@ -302,7 +302,7 @@ func (panicker) Search(context.Context, index.Request) (*index.Result, error) {
 	panic("search exploded")
 }
 
-func (panicker) Suggest(context.Context, string, language.Lang, int) []string {
+func (panicker) Suggest(context.Context, string, language.Lang, int, int) []string {
 	panic("suggest exploded")
 }
 

@@ -55,7 +55,7 @@ func BenchmarkSuggest(b *testing.B) {
 	ix := newIndex(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		ix.Suggest(context.Background(), "hyper", language.English, 25)
+		ix.Suggest(context.Background(), "hyper", language.English, 25, choiceRunes)
 	}
 }
 

@@ -14,23 +14,19 @@ import (
 	"github.com/interviewbot/interviewbot/internal/language"
 )
 
-// newIndex builds the real index without a result cache, so that tests and
-// benchmarks exercise the search itself.
+// newIndex returns the shared real index without a result cache, so that
+// tests and benchmarks exercise the search itself.
 func newIndex(t testing.TB) *index.Index {
 	t.Helper()
-	a, err := data.Load()
+	ix, err := index.SharedIndex()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix, err := index.NewWithOptions(a, index.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
 	return ix
 }
 
 func TestClean(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in, want string
 		err            error
@@ -63,6 +59,7 @@ func TestClean(t *testing.T) {
 }
 
 func TestSearch(t *testing.T) {
+	t.Parallel()
 	ix := newIndex(t)
 	ctx := context.Background()
 	tests := []struct {
@@ -106,6 +103,7 @@ func TestSearch(t *testing.T) {
 }
 
 func TestSearchLimitsAndHighlights(t *testing.T) {
+	t.Parallel()
 	ix := newIndex(t)
 	ctx := context.Background()
 	six, err := ix.Search(ctx, index.Request{Question: "Hyperion 5GW", Limit: 6})
@@ -143,6 +141,7 @@ func TestSearchLimitsAndHighlights(t *testing.T) {
 }
 
 func TestSearchConcurrent(t *testing.T) {
+	t.Parallel()
 	ix := newIndex(t)
 	questions := []string{"Hyperion?", "小扎怎麼看 Llama 4?", "数据中心", "capex cap", "天氣如何"}
 	want := map[string]string{}
@@ -170,6 +169,7 @@ func TestSearchConcurrent(t *testing.T) {
 }
 
 func TestSearchCacheReturnsSameAnswer(t *testing.T) {
+	t.Parallel()
 	a, err := data.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -196,7 +196,11 @@ func TestSearchCacheReturnsSameAnswer(t *testing.T) {
 	}
 }
 
+// choiceRunes is as long as a suggestion the bot shows may be.
+const choiceRunes = 100
+
 func TestSuggest(t *testing.T) {
+	t.Parallel()
 	ix := newIndex(t)
 	ctx := context.Background()
 	tests := []struct {
@@ -211,7 +215,7 @@ func TestSuggest(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := ix.Suggest(ctx, tt.typed, tt.lang, 25)
+			got := ix.Suggest(ctx, tt.typed, tt.lang, 25, choiceRunes)
 			if len(got) == 0 || len(got) > 25 {
 				t.Fatalf("%d suggestions", len(got))
 			}
@@ -220,7 +224,7 @@ func TestSuggest(t *testing.T) {
 			}
 			seen := map[string]bool{}
 			for _, s := range got {
-				if utf8.RuneCountInString(s) > index.MaxSuggestionRunes || seen[s] {
+				if utf8.RuneCountInString(s) > choiceRunes || seen[s] {
 					t.Errorf("suggestion %q too long or repeated", s)
 				}
 				seen[s] = true
@@ -236,6 +240,7 @@ func zhconvSimplifiedOnly(s string) bool { return strings.ContainsAny(s, "数据
 // greeting, a thank-you) is found only by a question about how the
 // interview opened or ended, never by its own words.
 func TestFillerPassages(t *testing.T) {
+	t.Parallel()
 	ix := newIndex(t)
 	a := ix.Article()
 	for _, p := range a.Passages {

@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index/internal/logit"
 )
 
@@ -146,15 +145,11 @@ func modelSource(chat, answer logit.Model) ([]byte, error) {
 // TestModel fits both models again on the training set and checks that
 // model.go holds exactly those weights; with -update it writes them.
 func TestModel(t *testing.T) {
-	a, err := data.Load()
+	t.Parallel()
+	ix, err := SharedIndex()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix, err := NewWithOptions(a, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
 	chat, answer := fitModels(t, rows(t, ix, readLabelled(t, "testdata/blind-train.jsonl")))
 	src, err := modelSource(chat, answer)
 	if err != nil {

@@ -253,6 +253,7 @@ func logMisses(t *testing.T, res map[string]*scores) {
 // reaches, so that a regression fails. testdata/README.md says how each set
 // was made; the sealed set is measured once, by TestSealed, and has no floor.
 func TestQuality(t *testing.T) {
+	t.Parallel()
 	ix := newIndex(t)
 	sets := []struct {
 		name, file string
@@ -295,6 +296,7 @@ func TestQuality(t *testing.T) {
 	}
 	for _, set := range sets {
 		t.Run(set.name, func(t *testing.T) {
+			t.Parallel()
 			res := evaluate(t, ix, loadEval(t, set.file))
 			t.Log("\n" + table(set.name+" set", res))
 			logMisses(t, res)
@@ -307,6 +309,7 @@ func TestQuality(t *testing.T) {
 // once, at the end, and nothing was changed after: it has no floor, so that
 // no one is tempted to tune to it. It checks only that the set is whole.
 func TestSealed(t *testing.T) {
+	t.Parallel()
 	const file = "testdata/blind-sealed.jsonl"
 	qs := loadEval(t, file)
 	ix := newIndex(t)

@@ -6,23 +6,18 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
-
-	"github.com/interviewbot/interviewbot/data"
 )
 
 // TestRankMatchesBleve checks that scorch used directly, read through its
 // searcher, gives the passages and scores that package bleve's own index
 // and search do over the same documents.
 func TestRankMatchesBleve(t *testing.T) {
-	a, err := data.Load()
+	t.Parallel()
+	ix, err := SharedIndex()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix, err := NewWithOptions(a, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	a := ix.Article()
 	b, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
 	if err != nil {
 		t.Fatal(err)

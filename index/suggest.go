@@ -9,9 +9,6 @@ import (
 	"github.com/interviewbot/interviewbot/internal/language"
 )
 
-// MaxSuggestionRunes is Discord's limit on an autocomplete choice.
-const MaxSuggestionRunes = 100
-
 type candidate struct {
 	text string // as shown
 	key  string // folded for matching
@@ -58,10 +55,12 @@ func newSuggester(ix *Index) *suggester {
 // matches whatever case and script it is written in.
 func newCandidate(text string) candidate { return candidate{text, canonicalZH(text)} }
 
-// Suggest returns up to n questions (n at most 25) for what a member has
-// typed so far: with nothing typed, one per topic; otherwise questions that
-// contain the typed text, then questions of the passages that best answer it.
-func (ix *Index) Suggest(ctx context.Context, typed string, lang language.Lang, n int) []string {
+// Suggest returns up to n questions (n at most 25), none longer than
+// maxRunes runes, for what a member has typed so far: with nothing typed,
+// one per topic; otherwise questions that contain the typed text, then
+// questions of the passages that best answer it. The caller knows how long
+// a suggestion may be where it shows them.
+func (ix *Index) Suggest(ctx context.Context, typed string, lang language.Lang, n, maxRunes int) []string {
 	s := ix.suggest
 	n = min(max(n, 1), 25)
 	if lang < language.English || lang > language.Simplified {
@@ -70,7 +69,7 @@ func (ix *Index) Suggest(ctx context.Context, typed string, lang language.Lang, 
 	var out []string
 	seen := map[string]bool{}
 	push := func(c candidate) bool {
-		if seen[c.text] || utf8.RuneCountInString(c.text) > MaxSuggestionRunes {
+		if seen[c.text] || utf8.RuneCountInString(c.text) > maxRunes {
 			return len(out) < n
 		}
 		seen[c.text] = true
@@ -87,7 +86,7 @@ func (ix *Index) Suggest(ctx context.Context, typed string, lang language.Lang, 
 		return out
 	}
 	key := canonicalZH(q)
-	if utf8.RuneCountInString(key) > MaxSuggestionRunes {
+	if utf8.RuneCountInString(key) > maxRunes {
 		// no suggestion can contain it: search only
 		key = "\x00"
 	}

@@ -19,8 +19,6 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
-	"github.com/interviewbot/interviewbot/data"
-	"github.com/interviewbot/interviewbot/index"
 	"github.com/interviewbot/interviewbot/web"
 )
 
@@ -125,16 +123,11 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	a, err := data.Load()
+	ix, err := web.SharedIndex()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix, err := index.New(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	site, err := web.New(web.Config{Searcher: ix, Article: a})
+	site, err := web.New(web.Config{Searcher: ix, Article: ix.Article()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +183,7 @@ func TestBrowser(t *testing.T) {
 		{"phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulatePortrait)},
 		{"desktop", chromedp.EmulateViewport(1280, 900)},
 	}
-	screenshot := func(t *testing.T, name string, full bool) {
+	screenshot := func(ctx context.Context, t *testing.T, name string, full bool) {
 		t.Helper()
 		for _, vp := range viewports {
 			shot := chromedp.CaptureScreenshot()
@@ -209,7 +202,7 @@ func TestBrowser(t *testing.T) {
 			}
 		}
 	}
-	load := func(trigger chromedp.Action[chromedp.Void]) error {
+	load := func(ctx context.Context, trigger chromedp.Action[chromedp.Void]) error {
 		_, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, trigger))
 		return err
 	}
@@ -221,78 +214,90 @@ func TestBrowser(t *testing.T) {
 		{"zh-CN", "研究员为什么更在乎GPU?", "zh-Hans"},
 		{"en", "Why do researchers care about GPUs?", "en"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.lang, func(t *testing.T) {
-			// The phone first: the anchor puts the passage in view
-			// where the screen is smallest.
-			if err := chromedp.Do(ctx, viewports[0].set); err != nil {
-				t.Fatal(err)
-			}
-			if err := load(chromedp.Navigate(srv.URL + "/?lang=" + tt.lang)); err != nil {
-				t.Fatalf("home: %v", err)
-			}
-			screenshot(t, "home-"+tt.lang, true)
-			if err := chromedp.Do(ctx, viewports[0].set, chromedp.SendKeys(chromedp.ID("q"), tt.question)); err != nil {
-				t.Fatalf("type the question: %v", err)
-			}
-			if err := load(chromedp.Click(chromedp.CSS("form.ask button[type=submit]"))); err != nil {
-				t.Fatalf("ask: %v", err)
-			}
-			loc, err := chromedp.Run(ctx, chromedp.Location())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if u, _ := url.Parse(loc); u.Path != "/ask" || u.Query().Get("q") != tt.question || u.Query().Get("lang") != tt.lang {
-				t.Fatalf("the form went to %s", loc)
-			}
-			lang, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`))
-			if err != nil || lang != tt.htmlLang {
-				t.Errorf("answer page lang %q (%v), want %s", lang, err, tt.htmlLang)
-			}
-			marks, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("article.passage mark").length`))
-			if err != nil || marks == 0 {
-				t.Errorf("the answer marks no matched word (%d, %v)", marks, err)
-			}
-			screenshot(t, "answer-"+tt.lang, true)
+	// The languages run side by side, each in a tab of its own on the
+	// one browser, whose events the same listener records.
+	t.Run("lang", func(t *testing.T) {
+		for _, tt := range tests {
+			t.Run(tt.lang, func(t *testing.T) {
+				t.Parallel()
+				tab, cancelTab := chromedp.NewContext(browser, chromedp.WithListener(events.listen))
+				defer cancelTab()
+				if err := chromedp.Do(tab); err != nil {
+					t.Fatalf("open a tab: %v", err)
+				}
+				ctx, cancel := context.WithTimeout(tab, 60*time.Second)
+				defer cancel()
+				// The phone first: the anchor puts the passage in view
+				// where the screen is smallest.
+				if err := chromedp.Do(ctx, viewports[0].set); err != nil {
+					t.Fatal(err)
+				}
+				if err := load(ctx, chromedp.Navigate(srv.URL+"/?lang="+tt.lang)); err != nil {
+					t.Fatalf("home: %v", err)
+				}
+				screenshot(ctx, t, "home-"+tt.lang, true)
+				if err := chromedp.Do(ctx, viewports[0].set, chromedp.SendKeys(chromedp.ID("q"), tt.question)); err != nil {
+					t.Fatalf("type the question: %v", err)
+				}
+				if err := load(ctx, chromedp.Click(chromedp.CSS("form.ask button[type=submit]"))); err != nil {
+					t.Fatalf("ask: %v", err)
+				}
+				loc, err := chromedp.Run(ctx, chromedp.Location())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if u, _ := url.Parse(loc); u.Path != "/ask" || u.Query().Get("q") != tt.question || u.Query().Get("lang") != tt.lang {
+					t.Fatalf("the form went to %s", loc)
+				}
+				lang, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`))
+				if err != nil || lang != tt.htmlLang {
+					t.Errorf("answer page lang %q (%v), want %s", lang, err, tt.htmlLang)
+				}
+				marks, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("article.passage mark").length`))
+				if err != nil || marks == 0 {
+					t.Errorf("the answer marks no matched word (%d, %v)", marks, err)
+				}
+				screenshot(ctx, t, "answer-"+tt.lang, true)
 
-			if err := chromedp.Do(ctx, viewports[0].set); err != nil {
-				t.Fatal(err)
-			}
-			href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("article.passage a.context").getAttribute("href")`))
-			if err != nil {
-				t.Fatalf("no link to the passage: %v", err)
-			}
-			_, fragment, _ := strings.Cut(href, "#")
-			if err := load(chromedp.Click(chromedp.CSS("article.passage a.context"))); err != nil {
-				t.Fatalf("follow %s: %v", href, err)
-			}
-			loc, err = chromedp.Run(ctx, chromedp.Location())
-			if err != nil {
-				t.Fatal(err)
-			}
-			u, _ := url.Parse(loc)
-			if !strings.HasPrefix(u.Path, "/p/") || "p"+strings.TrimPrefix(u.Path, "/p/") != fragment || u.Fragment != fragment {
-				t.Fatalf("the link %s led to %s", href, loc)
-			}
-			got, err := chromedp.Run(ctx, chromedp.Evaluate[passageView](readPassage))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.Current != fragment || got.Target != fragment {
-				t.Errorf("the page highlights %q and targets %q, want %s", got.Current, got.Target, fragment)
-			}
-			if got.Marks == 0 {
-				t.Error("the passage is not marked")
-			}
-			if got.Top < 0 || got.Top > got.View/2 || got.Height == 0 {
-				t.Errorf("the passage is not in view: top %.0f, height %.0f, viewport %.0f", got.Top, got.Height, got.View)
-			}
-			if got.Lang != tt.htmlLang {
-				t.Errorf("passage page lang %q, want %s", got.Lang, tt.htmlLang)
-			}
-			screenshot(t, "passage-"+tt.lang, false)
-		})
-	}
+				if err := chromedp.Do(ctx, viewports[0].set); err != nil {
+					t.Fatal(err)
+				}
+				href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("article.passage a.context").getAttribute("href")`))
+				if err != nil {
+					t.Fatalf("no link to the passage: %v", err)
+				}
+				_, fragment, _ := strings.Cut(href, "#")
+				if err := load(ctx, chromedp.Click(chromedp.CSS("article.passage a.context"))); err != nil {
+					t.Fatalf("follow %s: %v", href, err)
+				}
+				loc, err = chromedp.Run(ctx, chromedp.Location())
+				if err != nil {
+					t.Fatal(err)
+				}
+				u, _ := url.Parse(loc)
+				if !strings.HasPrefix(u.Path, "/p/") || "p"+strings.TrimPrefix(u.Path, "/p/") != fragment || u.Fragment != fragment {
+					t.Fatalf("the link %s led to %s", href, loc)
+				}
+				got, err := chromedp.Run(ctx, chromedp.Evaluate[passageView](readPassage))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.Current != fragment || got.Target != fragment {
+					t.Errorf("the page highlights %q and targets %q, want %s", got.Current, got.Target, fragment)
+				}
+				if got.Marks == 0 {
+					t.Error("the passage is not marked")
+				}
+				if got.Top < 0 || got.Top > got.View/2 || got.Height == 0 {
+					t.Errorf("the passage is not in view: top %.0f, height %.0f, viewport %.0f", got.Top, got.Height, got.View)
+				}
+				if got.Lang != tt.htmlLang {
+					t.Errorf("passage page lang %q, want %s", got.Lang, tt.htmlLang)
+				}
+				screenshot(ctx, t, "passage-"+tt.lang, false)
+			})
+		}
+	})
 
 	events.mu.Lock()
 	defer events.mu.Unlock()

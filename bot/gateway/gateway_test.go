@@ -423,12 +423,12 @@ type gwSuggester struct {
 	delay time.Duration
 }
 
-func (s gwSuggester) Suggest(ctx context.Context, typed string, lang language.Lang, n int) []string {
+func (s gwSuggester) Suggest(ctx context.Context, typed string, lang language.Lang, n, maxRunes int) []string {
 	if s.delay == 0 {
 		return nil
 	}
 	time.Sleep(s.delay)
-	return s.Searcher.Suggest(ctx, typed, lang, n)
+	return s.Searcher.Suggest(ctx, typed, lang, n, maxRunes)
 }
 
 // An autocomplete result with no choices must still carry an empty list:

@@ -29,6 +29,7 @@ func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) (
 }
 
 func TestAskText(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		args   []string
@@ -43,6 +44,7 @@ func TestAskText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			out, _, err := runCLI(t, nil, "", tt.args...)
 			if err != nil {
 				t.Fatal(err)
@@ -65,6 +67,7 @@ func TestAskText(t *testing.T) {
 // TestAskJSONBatch feeds a batch with bad lines in it: every line gets
 // exactly one JSON object, in order, and the batch never stops.
 func TestAskJSONBatch(t *testing.T) {
+	t.Parallel()
 	lines := []string{
 		"Hyperion?",
 		"",
@@ -121,8 +124,10 @@ func TestAskJSONBatch(t *testing.T) {
 }
 
 func TestAskUsage(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"ask", "-k", "0", "x"}, {"ask", "-k", "999", "x"}, {"ask", "-nope"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			t.Parallel()
 			_, _, err := runCLI(t, nil, "", args...)
 			if err == nil || exitCode(err) != 2 {
 				t.Errorf("err %v (exit %d), want a usage error", err, exitCode(err))
@@ -134,6 +139,7 @@ func TestAskUsage(t *testing.T) {
 // TestAskFlagsAnywhere: flags may follow the question; after "--" all is
 // question, dashes and all.
 func TestAskFlagsAnywhere(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args     []string
 		question string
@@ -147,6 +153,7 @@ func TestAskFlagsAnywhere(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			t.Parallel()
 			out, _, err := runCLI(t, nil, "", append([]string{"ask"}, tt.args...)...)
 			if tt.question == "" {
 				if err == nil || exitCode(err) != 2 {
@@ -170,12 +177,14 @@ func TestAskFlagsAnywhere(t *testing.T) {
 		})
 	}
 	t.Run("unknown flag after the question", func(t *testing.T) {
+		t.Parallel()
 		_, _, err := runCLI(t, nil, "", "ask", "Hyperion", "-nope")
 		if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "-nope") || !strings.Contains(err.Error(), "--") {
 			t.Errorf("got %v, want a usage error naming -nope with a hint about --", err)
 		}
 	})
 	t.Run("config flag after an argument", func(t *testing.T) {
+		t.Parallel()
 		_, _, err := runCLI(t, nil, "", "invite", "now", "-app-id", "1100000000000000001")
 		if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), `unexpected argument "now"`) {
 			t.Errorf("got %v, want the stray argument refused", err)
@@ -188,6 +197,7 @@ func TestAskFlagsAnywhere(t *testing.T) {
 // to each answer and each passage's text as that reader reads it, and
 // changes nothing else.
 func TestAskLocale(t *testing.T) {
+	t.Parallel()
 	accepted := []struct{ locale, want string }{
 		{"zh-TW", "zh-TW"}, {"ZH-tw", "zh-TW"}, {"zh_TW", "zh-TW"}, {"zh-HK", "zh-TW"}, {"zh-MO", "zh-TW"},
 		{"zh-Hant", "zh-TW"}, {"zh-Hant-TW", "zh-TW"}, {"zh-CN", "zh-CN"}, {"zh-cn", "zh-CN"}, {"zh-SG", "zh-CN"},
@@ -196,6 +206,7 @@ func TestAskLocale(t *testing.T) {
 	}
 	for _, tt := range accepted {
 		t.Run(tt.locale, func(t *testing.T) {
+			t.Parallel()
 			out, _, err := runCLI(t, nil, "", "ask", "-json", "-k", "5", "-locale", tt.locale, "研究員為什麼在乎GPU?")
 			if err != nil {
 				t.Fatal(err)
@@ -238,6 +249,7 @@ func TestAskLocale(t *testing.T) {
 	}
 	for _, locale := range []string{"xx", "fr-FR", "zh-XX", "english", "--", "en-"} {
 		t.Run("refused "+locale, func(t *testing.T) {
+			t.Parallel()
 			_, _, err := runCLI(t, nil, "", "ask", "-locale", locale, "Hyperion?")
 			if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "zh-TW") || !strings.Contains(err.Error(), "zh-CN") || !strings.Contains(err.Error(), "en") {
 				t.Errorf("got %v (exit %d), want a usage error listing zh-TW, zh-CN and en", err, exitCode(err))
@@ -245,6 +257,7 @@ func TestAskLocale(t *testing.T) {
 		})
 	}
 	t.Run("no locale, no new fields", func(t *testing.T) {
+		t.Parallel()
 		out, _, err := runCLI(t, nil, "Hyperion?\n\n", "ask", "-json")
 		if err != nil {
 			t.Fatal(err)
@@ -364,6 +377,7 @@ func BenchmarkEachLine(b *testing.B) {
 // DEL, no C1 control, no invalid UTF-8, in text; in JSON the same, escaped,
 // so the question decodes as it was asked.
 func TestAskControlCharacters(t *testing.T) {
+	t.Parallel()
 	questions := []string{
 		"\x1b]0;pwned\x07",
 		"Hyperion\x1b]0;pwned\x07?",
@@ -389,6 +403,7 @@ func TestAskControlCharacters(t *testing.T) {
 		}
 	}
 	t.Run("text", func(t *testing.T) {
+		t.Parallel()
 		out, _, err := runCLI(t, nil, stdin, "ask", "-k", "1")
 		if err != nil {
 			t.Fatal(err)
@@ -399,6 +414,7 @@ func TestAskControlCharacters(t *testing.T) {
 		}
 	})
 	t.Run("argument", func(t *testing.T) {
+		t.Parallel()
 		out, _, err := runCLI(t, nil, "", "ask", "-k", "1", "\x1b]0;pwned\x07", "\u009b")
 		if err != nil {
 			t.Fatal(err)
@@ -406,6 +422,7 @@ func TestAskControlCharacters(t *testing.T) {
 		safe(t, out)
 	})
 	t.Run("json", func(t *testing.T) {
+		t.Parallel()
 		out, _, err := runCLI(t, nil, stdin, "ask", "-json", "-k", "1")
 		if err != nil {
 			t.Fatal(err)
@@ -441,6 +458,7 @@ func TestAskControlCharacters(t *testing.T) {
 // TestAskVerdicts checks that ask -json says what the bot makes of each
 // kind of message, and that small talk comes without passages.
 func TestAskVerdicts(t *testing.T) {
+	t.Parallel()
 	out, _, err := runCLI(t, nil, "Hyperion 要擴到多大?\nhi\nthanks!\n👍\nWhat's the weather in Paris tomorrow?\n", "ask", "-json")
 	if err != nil {
 		t.Fatal(err)
@@ -478,12 +496,14 @@ func TestAskVerdicts(t *testing.T) {
 // TestAskChatText: small talk in text mode greets back and lists topics to
 // ask, in the asker's language, and quotes no passage.
 func TestAskChatText(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ question, greeting, topic string }{
 		{"hi", "Hi!", "Scale AI"},
 		{"謝謝", "不客氣", "為什麼"},
 		{"你好", "你好", "为什么"},
 	} {
 		t.Run(tt.question, func(t *testing.T) {
+			t.Parallel()
 			out, _, err := runCLI(t, nil, "", "ask", tt.question)
 			if err != nil {
 				t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -27,6 +28,7 @@ import (
 // TestServeSite: serve answers the bot's routes and the web site on one
 // address; the site's /api/ask says exactly what ask -json says.
 func TestServeSite(t *testing.T) {
+	t.Parallel()
 	pub, _, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +68,7 @@ func TestServeSite(t *testing.T) {
 	}
 
 	t.Run("api is ask -json", func(t *testing.T) {
-		for _, c := range []struct{ q, locale, k string }{
+		for i, c := range []struct{ q, locale, k string }{
 			{"Hyperion 要擴到多大?", "", "3"},
 			{"小扎為什麼說研究員更在乎GPU?", "zh-CN", "2"},
 			{"Why do researchers care about GPUs?", "en-US", "5"},
@@ -76,20 +78,23 @@ func TestServeSite(t *testing.T) {
 			{strings.Repeat("字", index.MaxQuestionRunes+1), "", "3"},
 			{"<script>alert(1)</script> \u202eGPU", "", "3"},
 		} {
-			args := []string{"ask", "-json", "-k", c.k}
-			v := url.Values{"q": {c.q}, "k": {c.k}}
-			if c.locale != "" {
-				args = append(args, "-locale", c.locale)
-				v.Set("lang", c.locale)
-			}
-			want, _, err := runCLI(t, nil, "", append(args, "--", c.q)...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, got := serveGet(t, base+"/api/ask?"+v.Encode())
-			if got != want {
-				t.Errorf("%.40q: /api/ask says\n%s\nask -json says\n%s", c.q, got, want)
-			}
+			t.Run(fmt.Sprint(i), func(t *testing.T) {
+				t.Parallel()
+				args := []string{"ask", "-json", "-k", c.k}
+				v := url.Values{"q": {c.q}, "k": {c.k}}
+				if c.locale != "" {
+					args = append(args, "-locale", c.locale)
+					v.Set("lang", c.locale)
+				}
+				want, _, err := runCLI(t, nil, "", append(args, "--", c.q)...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, got := serveGet(t, base+"/api/ask?"+v.Encode())
+				if got != want {
+					t.Errorf("%.40q: /api/ask says\n%s\nask -json says\n%s", c.q, got, want)
+				}
+			})
 		}
 	})
 
@@ -116,6 +121,7 @@ func (s slowSearcher) Search(ctx context.Context, req index.Request) (*index.Res
 // TestServeHTTPDrains: on shutdown, serveHTTP returns only once an answer
 // that was deferred has been delivered, as the bot's server alone does.
 func TestServeHTTPDrains(t *testing.T) {
+	t.Parallel()
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -192,6 +198,7 @@ func TestServeHTTPDrains(t *testing.T) {
 // TestServeHTTPStopsWhenServingFails: a listener that fails ends
 // serveHTTP with the error, and the bot's server with it.
 func TestServeHTTPStopsWhenServingFails(t *testing.T) {
+	t.Parallel()
 	ix, err := buildIndex()
 	if err != nil {
 		t.Fatal(err)
