@@ -16,7 +16,7 @@ import (
 	"github.com/interviewbot/interviewbot/internal/language"
 )
 
-func runAsk(ctx context.Context, args []string, con *console, stdin io.Reader, stdout io.Writer) error {
+func (p program) runAsk(ctx context.Context, args []string, con *console, stdin io.Reader, stdout io.Writer) error {
 	var (
 		k      int
 		asJSON bool
@@ -45,11 +45,11 @@ func runAsk(ctx context.Context, args []string, con *console, stdin io.Reader, s
 	if k < 1 || k > index.MaxLimit {
 		return usageError{fmt.Errorf("-k must be between 1 and %d", index.MaxLimit)}
 	}
-	ix, err := buildIndex()
+	ix, release, err := p.openIndex()
 	if err != nil {
 		return err
 	}
-	defer ix.Close()
+	defer release()
 
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
@@ -125,16 +125,17 @@ func eachLine(r io.Reader, prompt func(), fn func(line string, long bool) error)
 	}
 }
 
-func buildIndex() (*index.Index, error) {
+// buildIndex builds the index of the embedded interview, for one run.
+func buildIndex() (*index.Index, func() error, error) {
 	a, err := data.Load()
 	if err != nil {
-		return nil, fmt.Errorf("load interview: %w", err)
+		return nil, nil, fmt.Errorf("load interview: %w", err)
 	}
 	ix, err := index.New(a)
 	if err != nil {
-		return nil, fmt.Errorf("build index: %w", err)
+		return nil, nil, fmt.Errorf("build index: %w", err)
 	}
-	return ix, nil
+	return ix, ix.Close, nil
 }
 
 // writeJSON writes one answer as a line of JSON; with a locale (see

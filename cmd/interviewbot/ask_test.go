@@ -15,7 +15,8 @@ import (
 	"github.com/interviewbot/interviewbot/internal/language"
 )
 
-// runCLI runs the whole program as main would, with its own environment.
+// runCLI runs the whole program as main would, with its own environment
+// (over the shared index: see tested).
 // A command that should have stopped at once but goes on is cancelled
 // after 20 s, as if by SIGTERM.
 func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) (stdout, stderr string, err error) {
@@ -24,7 +25,7 @@ func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) (
 	getenv := func(k string) string { return env[k] }
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	err = run(ctx, append([]string{"interviewbot"}, args...), getenv, strings.NewReader(stdin), &out, &errOut)
+	err = tested.run(ctx, append([]string{"interviewbot"}, args...), getenv, strings.NewReader(stdin), &out, &errOut)
 	return out.String(), errOut.String(), err
 }
 

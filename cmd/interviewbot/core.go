@@ -16,12 +16,13 @@ import (
 // they share.
 type core struct {
 	index   *index.Index
+	release func() error
 	bot     *bot.Bot
 	metrics *metrics.Metrics
 }
 
-func newCore(c *config, log *slog.Logger) (*core, error) {
-	ix, err := buildIndex()
+func (p program) newCore(c *config, log *slog.Logger) (*core, error) {
+	ix, release, err := p.openIndex()
 	if err != nil {
 		return nil, err
 	}
@@ -36,10 +37,10 @@ func newCore(c *config, log *slog.Logger) (*core, error) {
 		PublicURL:    c.PublicURL,
 		Version:      version,
 	})
-	return &core{index: ix, bot: b, metrics: m}, nil
+	return &core{index: ix, release: release, bot: b, metrics: m}, nil
 }
 
-func (k *core) Close() error { return k.index.Close() }
+func (k *core) Close() error { return k.release() }
 
 // listen opens the HTTP address. When it cannot because of where it
 // points, the error says where else to point it.

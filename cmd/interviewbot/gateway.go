@@ -34,7 +34,7 @@ const tokenHelp = `interviewbot needs a Discord bot token to connect to Discord.
 // runGateway starts the bot over the Discord gateway, with /healthz,
 // /readyz and /metrics and the web site on the HTTP address, until ctx is
 // cancelled.
-func runGateway(ctx context.Context, args []string, env func(string) string, con *console, stdin io.Reader, stdout io.Writer) error {
+func (p program) runGateway(ctx context.Context, args []string, env func(string) string, con *console, stdin io.Reader, stdout io.Writer) error {
 	c, err := parseConfig("run", "interviewbot [run] [flags]",
 		"Connects to Discord over the gateway and answers /ask, the other commands and\n"+
 			"mentions; serves /healthz, /readyz and /metrics, and the web site at /, on -addr.",
@@ -45,7 +45,7 @@ func runGateway(ctx context.Context, args []string, env func(string) string, con
 	}
 	if err := c.checkToken(); err != nil {
 		if c.Token == "" {
-			return noToken(ctx, err, isTerminal(stdin), con, stdin, stdout)
+			return p.noToken(ctx, err, isTerminal(stdin), con, stdin, stdout)
 		}
 		return err
 	}
@@ -59,23 +59,23 @@ func runGateway(ctx context.Context, args []string, env func(string) string, con
 	if err != nil {
 		return err
 	}
-	return serveGateway(ctx, *c, log)
+	return p.serveGateway(ctx, *c, log)
 }
 
 // noToken explains how to get a token, then either fails with err or, for
 // someone at a terminal, offers the local console: the same answers as on
 // Discord, without Discord.
-func noToken(ctx context.Context, err error, interactive bool, con *console, stdin io.Reader, stdout io.Writer) error {
+func (p program) noToken(ctx context.Context, err error, interactive bool, con *console, stdin io.Reader, stdout io.Writer) error {
 	con.explain("how to get a bot token", tokenHelp)
 	if !interactive {
 		return err
 	}
 	con.explain("meanwhile, the console answers", "\nMeanwhile, try the bot here: type a question and press Enter (Ctrl-D to quit).\n\n")
-	return runAsk(ctx, nil, con, stdin, stdout)
+	return p.runAsk(ctx, nil, con, stdin, stdout)
 }
 
-func serveGateway(ctx context.Context, c config, log *slog.Logger) error {
-	k, err := newCore(&c, log)
+func (p program) serveGateway(ctx context.Context, c config, log *slog.Logger) error {
+	k, err := p.newCore(&c, log)
 	if err != nil {
 		return err
 	}

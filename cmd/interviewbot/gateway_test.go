@@ -290,7 +290,7 @@ func TestNoTokenConsole(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var stdout, stderr bytes.Buffer
-			err := noToken(context.Background(), missing, tt.interactive, newConsole(&stderr, false), strings.NewReader(tt.stdin), &stdout)
+			err := tested.noToken(context.Background(), missing, tt.interactive, newConsole(&stderr, false), strings.NewReader(tt.stdin), &stdout)
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("noToken = %v", err)
 			}

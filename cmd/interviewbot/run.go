@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/interviewbot/interviewbot/bot/gateway"
+	"github.com/interviewbot/interviewbot/index"
 )
 
 const usage = `interviewbot answers questions about Mark Zuckerberg's interview on Meta's
@@ -63,14 +64,29 @@ const exitRefused = 78
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	return program{openIndex: buildIndex}.run(ctx, args, getenv, stdin, stdout, stderr)
+}
+
+// program is everything run does, with one choice left open: where the
+// index comes from. run builds one per run, as a process needs; the tests
+// run the program hundreds of times over one that they share.
+type program struct {
+	openIndex indexOpener
+}
+
+// indexOpener returns the index to answer from, and release, to call
+// once done with it.
+type indexOpener func() (ix *index.Index, release func() error, err error)
+
+func (p program) run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	env, problem := environment(getenv)
 	con := newConsole(stderr, jsonLogs(args[1:], env))
-	return lastWords(con, runCommand(ctx, args[1:], env, problem, con, stdin, stdout))
+	return lastWords(con, p.runCommand(ctx, args[1:], env, problem, con, stdin, stdout))
 }
 
 // runCommand runs the command args name, in env, which problem says is
 // incomplete when it is not nil.
-func runCommand(ctx context.Context, args []string, env func(string) string, problem error, con *console, stdin io.Reader, stdout io.Writer) error {
+func (p program) runCommand(ctx context.Context, args []string, env func(string) string, problem error, con *console, stdin io.Reader, stdout io.Writer) error {
 	// Flags alone start the bot (run is the default command), except the
 	// ones that ask about the program itself.
 	cmd, rest := "run", args
@@ -104,7 +120,7 @@ func runCommand(ctx context.Context, args []string, env func(string) string, pro
 	default:
 		return usageError{problem}
 	}
-	return dispatch(ctx, cmd, rest, env, con, stdin, stdout)
+	return p.dispatch(ctx, cmd, rest, env, con, stdin, stdout)
 }
 
 // asksHelp reports whether a command line asks for the command's help.
@@ -120,18 +136,18 @@ func asksHelp(args []string) bool {
 	return false
 }
 
-func dispatch(ctx context.Context, cmd string, rest []string, env func(string) string, con *console, stdin io.Reader, stdout io.Writer) error {
+func (p program) dispatch(ctx context.Context, cmd string, rest []string, env func(string) string, con *console, stdin io.Reader, stdout io.Writer) error {
 	switch cmd {
 	case "ask":
-		return runAsk(ctx, rest, con, stdin, stdout)
+		return p.runAsk(ctx, rest, con, stdin, stdout)
 	case "invite":
 		return runInvite(rest, env, stdout)
 	case "serve":
-		return runServe(ctx, rest, env, stdout, con.w)
+		return p.runServe(ctx, rest, env, stdout, con.w)
 	case "register":
 		return runRegister(ctx, rest, env, stdout)
 	case "healthcheck":
 		return runHealthcheck(ctx, rest, env, stdout)
 	}
-	return runGateway(ctx, rest, env, con, stdin, stdout)
+	return p.runGateway(ctx, rest, env, con, stdin, stdout)
 }

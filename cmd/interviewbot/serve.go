@@ -26,7 +26,7 @@ import (
 // /healthz, /readyz and /metrics and the web site, until ctx is cancelled.
 // Any number of these processes can run behind a load balancer: none keeps
 // state.
-func runServe(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+func (p program) runServe(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
 	c, err := parseConfig("serve", "interviewbot serve [flags]",
 		"Serves Discord interactions over HTTP at POST /interactions (set it as the\n"+
 			"Interactions Endpoint URL in the Developer Portal, behind HTTPS), with\n"+
@@ -59,7 +59,7 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 		return err
 	}
 
-	k, err := newCore(c, log)
+	k, err := p.newCore(c, log)
 	if err != nil {
 		return err
 	}

@@ -387,7 +387,7 @@ func startRun(t *testing.T, env map[string]string, logs *serveLog, args ...strin
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append([]string{"interviewbot"}, args...), func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, logs)
+		done <- tested.run(ctx, append([]string{"interviewbot"}, args...), func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, logs)
 	}()
 	var once sync.Once
 	var result error

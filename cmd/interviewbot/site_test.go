@@ -143,11 +143,10 @@ func TestServeHTTPDrains(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix, err := buildIndex()
+	ix, err := sharedIndex()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ix.Close()
 	log := slog.New(slog.DiscardHandler)
 	b := bot.New(bot.Config{Searcher: slowSearcher{ix, 400 * time.Millisecond}, Article: ix.Article(), Logger: log})
 	srv, err := interactions.NewServer(interactions.ServerConfig{Bot: b, PublicKey: pub, Editor: session, Logger: log, SlowAfter: 50 * time.Millisecond, ShutdownTimeout: 5 * time.Second})
@@ -199,11 +198,10 @@ func TestServeHTTPDrains(t *testing.T) {
 // serveHTTP with the error, and the bot's server with it.
 func TestServeHTTPStopsWhenServingFails(t *testing.T) {
 	t.Parallel()
-	ix, err := buildIndex()
+	ix, err := sharedIndex()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ix.Close()
 	site, err := web.New(web.Config{Searcher: ix, Article: ix.Article()})
 	if err != nil {
 		t.Fatal(err)
