@@ -99,6 +99,7 @@ type Index struct {
 	cache    *resultCache
 	marks    []passageMarks
 	kinds    []qkind // what kinds of answer each passage gives (qtype.go)
+	given    qkind   // the kinds that some passage gives
 	// zhFold and enFold fold synonyms to one word (groups.go)
 	zhFold, enFold folder
 }
@@ -219,6 +220,7 @@ func NewWithOptions(a *data.Article, opts Options) (*Index, error) {
 		answers := newAnswerer()
 		for i := range a.Passages {
 			ix.kinds[i] = answers.kinds(&a.Passages[i])
+			ix.given |= ix.kinds[i]
 		}
 	})
 	err = ix.indexPassages(b)
@@ -304,6 +306,13 @@ func (ix *Index) search(ctx context.Context, text string, limit int) (*Result, e
 	}
 	out := &Result{Question: text}
 	out.Verdict, out.Confidence = decide(&f)
+	if out.Verdict == Answer && ix.givesNone(q.kinds) {
+		// Whatever words it shares with a passage, a question that asks
+		// only for a kind of fact the interview never gives (anyone's
+		// age) is not answered by it: "how old is Zuck" is not about old
+		// friends.
+		out.Verdict = Unsure
+	}
 	out.Answered = out.Verdict == Answer
 	if out.Verdict == Chat {
 		out.Greeting = greeting(q.lower, q.zh)
@@ -329,6 +338,13 @@ func (ix *Index) assess(ctx context.Context, q *question, limit int) ([]Hit, fea
 		hits[i] = Hit{Passage: p, Score: ranked[i].score, Coverage: ix.stats.coverage(&q.content, int(ranked[i].doc))}
 	}
 	return hits, ix.features(q, hits), nil
+}
+
+// givesNone reports whether a question asks for kinds of answer (beyond
+// why) and no passage of the interview gives any of them.
+func (ix *Index) givesNone(asked qkind) bool {
+	asked &^= kindWhy
+	return asked != 0 && asked&ix.given == 0
 }
 
 // scored is a passage, by its index, and its score.

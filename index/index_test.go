@@ -78,6 +78,9 @@ func TestSearch(t *testing.T) {
 		{"how it opened", "訪談一開頭小扎說了什麼", true, "i01"},
 		{"weather", "What's the weather in Paris tomorrow?", false, ""},
 		{"python", "怎麼安裝 Python?", false, ""},
+		// no passage gives anyone's age, whatever words a question shares
+		{"an age", "how old is zuck", false, ""},
+		{"an age, in Chinese", "小扎今年幾歲了", false, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -251,7 +251,7 @@ func logMisses(t *testing.T, res map[string]*scores) {
 // TestQuality measures retrieval and the decision to answer on the
 // question sets, and fails below floors set just under what the index
 // reaches, so that a regression fails. testdata/README.md says how each set
-// was made; the sealed set is measured once, by TestSealed, and has no floor.
+// was made; the sealed set is measured by TestSealed, and has no floor.
 func TestQuality(t *testing.T) {
 	t.Parallel()
 	ix := newIndex(t)
@@ -305,9 +305,10 @@ func TestQuality(t *testing.T) {
 	}
 }
 
-// TestSealed prints the figures of the sealed blind set. It was measured
-// once, at the end, and nothing was changed after: it has no floor, so that
-// no one is tempted to tune to it. It checks only that the set is whole.
+// TestSealed prints the figures of the sealed blind set, measured once
+// everything was final (testdata/README.md says what was measured on it
+// after, and why). It has no floor, so that no one is tempted to tune to
+// it. It checks only that the set is whole.
 func TestSealed(t *testing.T) {
 	t.Parallel()
 	const file = "testdata/blind-sealed.jsonl"
