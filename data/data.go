@@ -70,7 +70,10 @@ type Passage struct {
 	English string `json:"english"`
 	// Filler is a passage with no content of its own (a greeting, a
 	// thank-you, a lead-in): it is never an answer on its own merit.
-	Filler    bool     `json:"filler,omitempty"`
+	Filler bool `json:"filler,omitempty"`
+	// Gist marks the editor's key points: the answer to a request for the
+	// gist of the whole interview (tldr, 一句話總結).
+	Gist      bool     `json:"gist,omitempty"`
 	Topics    []string `json:"topics,omitempty"`
 	Keywords  Aids     `json:"keywords"`
 	Questions Aids     `json:"questions"`
@@ -182,7 +185,7 @@ func Parse(text, passagesJSON, topics []byte) (*Article, error) {
 		}
 		p := &a.Passages[i]
 		p.English = strings.TrimSpace(n.English)
-		p.Topics, p.Keywords, p.Questions, p.Filler = n.Topics, n.Keywords, n.Questions, n.Filler
+		p.Topics, p.Keywords, p.Questions, p.Filler, p.Gist = n.Topics, n.Keywords, n.Questions, n.Filler, n.Gist
 	}
 	for _, p := range a.Passages {
 		if p.English == "" {

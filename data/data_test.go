@@ -85,6 +85,9 @@ func TestPassages(t *testing.T) {
 					t.Errorf("answer's question %q is not the host's previous turn", p.QuestionID)
 				}
 			}
+			if p.Gist && (p.Section != data.Summary || p.Filler) {
+				t.Errorf("a key point of the editor's outside the editor's summary, or without content")
+			}
 			if strings.ContainsRune(p.Text, '\r') || p.Text != strings.TrimFunc(p.Text, unicode.IsSpace) {
 				t.Errorf("text keeps stray spaces: %q", p.Text)
 			}
@@ -113,6 +116,15 @@ func TestKnownPassages(t *testing.T) {
 				t.Errorf("got %s lines %d-%d %q", p.Speaker, p.FirstLine, p.LastLine, p.Text)
 			}
 		})
+	}
+	var gist []string
+	for _, p := range a.Passages {
+		if p.Gist {
+			gist = append(gist, p.ID)
+		}
+	}
+	if len(gist) < 3 {
+		t.Errorf("key points %v: a request for the gist needs at least three", gist)
 	}
 	if a.Source != "51CTO技術棧" {
 		t.Errorf("source %q", a.Source)

@@ -100,6 +100,8 @@ type Index struct {
 	marks    []passageMarks
 	kinds    []qkind // what kinds of answer each passage gives (qtype.go)
 	given    qkind   // the kinds that some passage gives
+	gister   *gister
+	gist     []int // the editor's key points, by index (gist.go)
 	// zhFold and enFold fold synonyms to one word (groups.go)
 	zhFold, enFold folder
 }
@@ -213,6 +215,12 @@ func NewWithOptions(a *data.Article, opts Options) (*Index, error) {
 	side.Go(func() {
 		ix.lex = newLexicon(en, ix.zhFold, ix.enFold)
 		ix.asker = newAsker()
+		ix.gister = newGister(ix.zhFold, ix.enFold)
+		for i := range a.Passages {
+			if a.Passages[i].Gist {
+				ix.gist = append(ix.gist, i)
+			}
+		}
 		ix.suggest = newSuggester(ix)
 		ix.marks = ix.newMarks(a)
 		ix.synonyms = ix.newSynonymMarks()
@@ -306,6 +314,13 @@ func (ix *Index) search(ctx context.Context, text string, limit int) (*Result, e
 	}
 	out := &Result{Question: text}
 	out.Verdict, out.Confidence = decide(&f)
+	if len(ix.gist) > 0 && ix.asksGist(q) {
+		hits = make([]Hit, len(ix.gist))
+		for i, doc := range ix.gist {
+			hits[i] = Hit{Passage: &ix.article.Passages[doc], Coverage: ix.stats.coverage(&q.content, doc)}
+		}
+		out.Verdict, out.Confidence = Answer, max(out.Confidence, answerThreshold)
+	}
 	if out.Verdict == Answer && ix.givesNone(q.kinds) {
 		// Whatever words it shares with a passage, a question that asks
 		// only for a kind of fact the interview never gives (anyone's

@@ -263,3 +263,50 @@ func TestFillerPassages(t *testing.T) {
 		})
 	}
 }
+
+// TestGist: a request for the gist of the whole interview, in any of its
+// wordings, gets the editor's key points; a request for the gist of one
+// part, or a question that only says "summary", is searched as usual.
+func TestGist(t *testing.T) {
+	t.Parallel()
+	ix := newIndex(t)
+	var gist []string
+	for _, p := range ix.Article().Passages {
+		if p.Gist {
+			gist = append(gist, p.ID)
+		}
+	}
+	tests := []struct {
+		question string
+		gist     bool
+	}{
+		{"tldr", true},
+		{"tl;dr pls", true},
+		{"give me the 3 main takeaways of the interview", true},
+		{"What is the interview about?", true},
+		{"一句話總結這篇", true},
+		{"这次采访最重要的三个点是啥", true},
+		{"求个简单总结", true},
+		{"summary of the capex part", false},
+		{"小扎對 Llama 4 說了什麼", false},
+		{"What did he say about the tents?", false},
+		{"Hyperion?", false},
+		{"hi", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.question, func(t *testing.T) {
+			res, err := ix.Search(context.Background(), index.Request{Question: tt.question, Limit: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, h := range res.Hits {
+				ids = append(ids, h.Passage.ID)
+			}
+			got := slices.Equal(ids, gist)
+			if got != tt.gist || tt.gist && res.Verdict != index.Answer {
+				t.Errorf("%s %v, want the key points %v: %v", res.Verdict, ids, gist, tt.gist)
+			}
+		})
+	}
+}
