@@ -289,11 +289,17 @@ func TestAskLocale(t *testing.T) {
 }
 
 // repeatReader reads s over and over, n bytes in all, without holding
-// them.
+// them: it copies from one block of repeats, so that a read fills the
+// reader's buffer in one copy.
 type repeatReader struct {
-	s    string
-	n    int
-	read int
+	block string // s, repeated
+	unit  int    // len(s)
+	n     int
+	read  int
+}
+
+func newRepeatReader(s string, n int) *repeatReader {
+	return &repeatReader{block: strings.Repeat(s, 64<<10/len(s)+1), unit: len(s), n: n}
 }
 
 func (r *repeatReader) Read(p []byte) (int, error) {
@@ -302,7 +308,7 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 	}
 	n := 0
 	for n < len(p) && r.read < r.n {
-		c := copy(p[n:min(len(p), n+r.n-r.read)], r.s[r.read%len(r.s):])
+		c := copy(p[n:min(len(p), n+r.n-r.read)], r.block[r.read%r.unit:])
 		n += c
 		r.read += c
 	}
@@ -313,11 +319,14 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 // how many bytes the program allocated meanwhile.
 func askReading(t *testing.T, stdin io.Reader) ([]string, uint64) {
 	t.Helper()
+	if _, err := sharedIndex(); err != nil { // built before, not counted
+		t.Fatal(err)
+	}
 	var out, errOut bytes.Buffer
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	err := run(context.Background(), []string{"interviewbot", "ask", "-json", "-k", "1"}, func(string) string { return "" }, stdin, &out, &errOut)
+	err := tested.run(context.Background(), []string{"interviewbot", "ask", "-json", "-k", "1"}, func(string) string { return "" }, stdin, &out, &errOut)
 	runtime.ReadMemStats(&after)
 	if err != nil {
 		t.Fatalf("ask: %v\n%s", err, errOut.String())
@@ -333,7 +342,7 @@ func TestAskHugeLine(t *testing.T) {
 	const huge = 100_000_000
 	lines, allocated := askReading(t, io.MultiReader(
 		strings.NewReader("Hyperion?\n"),
-		&repeatReader{s: "長", n: huge}, // a line 100 MB long, cut mid-character at any fixed size
+		newRepeatReader("長", huge), // a line 100 MB long, cut mid-character at any fixed size
 		strings.NewReader("\nWhat is Prometheus?\n"),
 	))
 	if len(lines) != 3 {
@@ -366,7 +375,7 @@ func BenchmarkEachLine(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		lines := 0
-		err := eachLine(&repeatReader{s: "長", n: 100_000_000}, nil, func(string, bool) error { lines++; return nil })
+		err := eachLine(newRepeatReader("長", 100_000_000), nil, func(string, bool) error { lines++; return nil })
 		if err != nil || lines != 1 {
 			b.Fatalf("%d lines, %v", lines, err)
 		}

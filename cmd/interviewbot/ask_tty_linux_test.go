@@ -75,6 +75,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // as soon as it is typed, in text or JSON, and stops at Ctrl-D. With JSON
 // logs stderr is for machines: no prompt there.
 func TestAskPrompt(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		args   []string
@@ -87,11 +88,12 @@ func TestAskPrompt(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			keyboard, term := openTerminal(t)
 			var stdout, stderr syncBuffer
 			done := make(chan error, 1)
 			go func() {
-				done <- run(context.Background(), append([]string{"interviewbot"}, tt.args...), func(k string) string { return tt.env[k] }, term, &stdout, &stderr)
+				done <- tested.run(context.Background(), append([]string{"interviewbot"}, tt.args...), func(k string) string { return tt.env[k] }, term, &stdout, &stderr)
 			}()
 			prompts := func() int { return strings.Count(stderr.String(), "> ") }
 			if tt.prompt {
@@ -119,6 +121,7 @@ func TestAskPrompt(t *testing.T) {
 		})
 	}
 	t.Run("pipe", func(t *testing.T) {
+		t.Parallel()
 		r, w, err := os.Pipe()
 		if err != nil {
 			t.Fatal(err)
@@ -126,7 +129,7 @@ func TestAskPrompt(t *testing.T) {
 		defer r.Close()
 		go func() { w.Write([]byte("Hyperion?\n")); w.Close() }()
 		var stdout, stderr bytes.Buffer
-		if err := run(context.Background(), []string{"interviewbot", "ask"}, func(string) string { return "" }, r, &stdout, &stderr); err != nil {
+		if err := tested.run(context.Background(), []string{"interviewbot", "ask"}, func(string) string { return "" }, r, &stdout, &stderr); err != nil {
 			t.Fatal(err)
 		}
 		if stderr.Len() != 0 || !strings.Contains(stdout.String(), "Hyperion") {
