@@ -9,8 +9,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
-	"runtime"
+	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -852,24 +853,55 @@ func sideBySide(t *testing.T, tests ...subtest) {
 	wg.Wait()
 }
 
-// goroutines waits for the goroutine count to come back to base, and
-// shows the stacks when it does not.
-func goroutines(t *testing.T, base int) {
+// labelled counts the goroutines that carry the pprof label key, and
+// describes them. A goroutine inherits the labels of the one that starts
+// it, so a test that labels its own goroutine can count every goroutine
+// it started, directly or not, while other tests run beside it.
+func labelled(key string) (n int, stacks string) {
+	var b bytes.Buffer
+	pprof.Lookup("goroutine").WriteTo(&b, 1)
+	var out strings.Builder
+	for group := range strings.SplitSeq(b.String(), "\n\n") {
+		if !strings.Contains(group, "# labels: ") || !strings.Contains(group, `"`+key+`"`) {
+			continue
+		}
+		for line := range strings.SplitSeq(group, "\n") {
+			if count, _, ok := strings.Cut(line, " @ "); ok {
+				if c, err := strconv.Atoi(count); err == nil {
+					n += c
+				}
+				break
+			}
+		}
+		out.WriteString(group + "\n\n")
+	}
+	return n, out.String()
+}
+
+// goroutinesGone waits for every goroutine labelled key to end, and shows
+// their stacks when some do not.
+func goroutinesGone(t *testing.T, key string) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > base {
+	for {
+		n, stacks := labelled(key)
+		if n == 0 {
+			return
+		}
 		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<20)
-			t.Errorf("goroutines: %d, before %d:\n%s", runtime.NumGoroutine(), base, buf[:runtime.Stack(buf, true)])
+			t.Errorf("%d goroutines still running:\n%s", n, stacks)
 			return
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 }
 
-// TestGatewayShutdown is not parallel: it counts goroutines.
+// TestGatewayShutdown: Close delivers what is in flight, ends every wait,
+// and leaves no goroutine behind: it counts those its cases started, by
+// their label, beside the tests that run in parallel.
 func TestGatewayShutdown(t *testing.T) {
-	sharedIndex(t)
+	t.Parallel()
+	sharedIndex(t) // built outside the label: the index's workers live on
 	tests := []struct {
 		name string
 		run  func(t *testing.T)
@@ -981,13 +1013,15 @@ func TestGatewayShutdown(t *testing.T) {
 	}
 	// Side by side, each in a subtest whose cleanups close its gateway and
 	// its fake: then every goroutine any of them started must be gone.
-	base := runtime.NumGoroutine()
+	const label = "gateway-shutdown-test"
 	cases := make([]subtest, len(tests))
 	for i, tt := range tests {
 		cases[i] = subtest{tt.name, tt.run}
 	}
-	sideBySide(t, cases...)
-	goroutines(t, base)
+	pprof.Do(context.Background(), pprof.Labels(label, "1"), func(context.Context) {
+		sideBySide(t, cases...)
+	})
+	goroutinesGone(t, label)
 }
 
 // closeQuickly closes the gateway and fails if that takes longer than
