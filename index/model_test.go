@@ -143,8 +143,14 @@ func modelSource(chat, answer logit.Model) ([]byte, error) {
 }
 
 // TestModel fits both models again on the training set and checks that
-// model.go holds exactly those weights; with -update it writes them.
+// model.go holds exactly those weights; with -update it writes them. It is
+// arithmetic over a thousand questions, nothing the race detector can
+// watch but seconds of its overhead: it runs without -race (CI runs it so,
+// as a step of its own).
 func TestModel(t *testing.T) {
+	if raceDetector {
+		t.Skip("checked without -race: go test ./index -run TestModel")
+	}
 	t.Parallel()
 	ix, err := SharedIndex()
 	if err != nil {

@@ -117,6 +117,7 @@ const readPassage = `(() => {
 // desktop there. Screenshots are for people to look at, and take a third
 // of the test's time: where no one keeps them, none are taken.
 func TestBrowser(t *testing.T) {
+	t.Parallel()
 	exe := chromium(t)
 	shots := os.Getenv("SCREENSHOT_DIR")
 	if shots != "" {
