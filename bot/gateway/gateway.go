@@ -154,6 +154,9 @@ type Gateway struct {
 
 	connMu sync.Mutex
 	conns  map[*trackedConn]struct{}
+	// refusing: the handshake under way was abandoned, and a connection
+	// dialled for it now is closed at once (see openOnce).
+	refusing bool
 
 	// pacer spaces the IDENTIFYs that follow op 9 INVALID SESSION.
 	pacer identifyPacer
@@ -301,8 +304,21 @@ func (g *Gateway) open(ctx context.Context) error {
 func (g *Gateway) openOnce(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, handshakeTimeout)
 	defer cancel()
-	stop := context.AfterFunc(ctx, g.dropConns)
-	defer stop()
+	// A dial still under way when ctx ends registers its connection after
+	// dropConns has run: refused, it cannot leave Open waiting forever for
+	// a HELLO from a silent server.
+	abandoned := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		defer close(abandoned)
+		g.refuseDials(true)
+		g.dropConns()
+	})
+	defer func() {
+		if !stop() {
+			<-abandoned
+		}
+		g.refuseDials(false)
+	}()
 	g.lastClose.Store(nil)
 	err := g.s.Open()
 	if err != nil && ctx.Err() != nil {
@@ -703,9 +719,24 @@ func (g *Gateway) dial(ctx context.Context, network, addr string) (net.Conn, err
 		}
 	}
 	g.connMu.Lock()
+	if g.refusing {
+		g.connMu.Unlock()
+		c.Close()
+		return nil, errAbandoned
+	}
 	g.conns[tc] = struct{}{}
 	g.connMu.Unlock()
 	return tc, nil
+}
+
+// errAbandoned refuses a connection dialled for an abandoned handshake.
+var errAbandoned = errors.New("handshake abandoned")
+
+// refuseDials sets whether new connections are refused.
+func (g *Gateway) refuseDials(refuse bool) {
+	g.connMu.Lock()
+	g.refusing = refuse
+	g.connMu.Unlock()
 }
 
 // dropConns closes every gateway connection abruptly, which unblocks any

@@ -726,7 +726,10 @@ func TestGatewayWrongToken(t *testing.T) {
 }
 
 // A gateway that accepts the connection and then says nothing must not
-// hang Open: discordgo reads HELLO without a deadline.
+// hang Open: discordgo reads HELLO without a deadline. Open gives up when
+// its context ends, whether that is during the handshake or before the
+// websocket is even dialled (a connection dialled after the abandonment
+// is refused, or nothing would ever close it).
 func TestGatewaySilentServer(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
@@ -750,23 +753,40 @@ func TestGatewaySilentServer(t *testing.T) {
 	t.Cleanup(hs.Close)
 	t.Cleanup(func() { close(release) })
 
-	b := bot.New(bot.Config{Searcher: sharedIndex(t), Article: sharedIndex(t).Article()})
-	gw, err := gateway.New(b, gateway.Config{Token: "x", APIURL: hs.URL + "/api/v9"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	err = gw.Open(ctx)
-	if err == nil || !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("Open = %v, want the handshake abandoned", err)
-	}
-	if took := time.Since(start); took > 3*time.Second {
-		t.Errorf("Open took %v", took)
-	}
-	if err := gw.Close(context.Background()); err != nil {
-		t.Errorf("Close: %v", err)
+	for _, tt := range []struct {
+		name    string
+		timeout time.Duration
+	}{
+		{"abandoned in the handshake", 300 * time.Millisecond},
+		{"abandoned before the dial", 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := bot.New(bot.Config{Searcher: sharedIndex(t), Article: sharedIndex(t).Article()})
+			gw, err := gateway.New(b, gateway.Config{Token: "x", APIURL: hs.URL + "/api/v9"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), tt.timeout)
+			defer cancel()
+			start := time.Now()
+			opened := make(chan error, 1)
+			go func() { opened <- gw.Open(ctx) }()
+			select {
+			case err := <-opened:
+				if err == nil || !errors.Is(err, context.DeadlineExceeded) {
+					t.Errorf("Open = %v, want the handshake abandoned", err)
+				}
+			case <-time.After(gwWait):
+				t.Fatalf("Open still waits for HELLO %v after its context ended", gwWait)
+			}
+			if took := time.Since(start); took > 3*time.Second {
+				t.Errorf("Open took %v", took)
+			}
+			if err := gw.Close(context.Background()); err != nil {
+				t.Errorf("Close: %v", err)
+			}
+		})
 	}
 }
 
