@@ -1,11 +1,7 @@
 package bot
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -131,31 +127,6 @@ func TestCommunityGolden(t *testing.T) {
 			}
 			golden(t, tt.name, tt.v)
 		})
-	}
-}
-
-func golden(t *testing.T, name string, v any) {
-	t.Helper()
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join("testdata", "golden", name+".json")
-	if *update {
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if got := buf.Bytes(); !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run with -update if the change is intended):\n%s", path, firstDiff(string(want), string(got)))
 	}
 }
 

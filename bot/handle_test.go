@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -160,35 +159,6 @@ func loadInteraction(t *testing.T, name string) *discordgo.Interaction {
 	return &i
 }
 
-// checkGolden compares v, as JSON, with testdata/golden/handle/name.json.
-func checkGolden(t *testing.T, name string, v any) {
-	t.Helper()
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join("testdata", "golden", "handle", name+".json")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if got := buf.Bytes(); !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run with -update if the change is intended):\n%s", path, firstDiff(string(want), string(got)))
-	}
-}
-
 // checkResponse checks a response against Discord's limits: it is what
 // Discord would refuse, whatever the golden file says.
 func checkResponse(t *testing.T, resp *discordgo.InteractionResponse) {
@@ -260,7 +230,7 @@ func TestHandle(t *testing.T) {
 			if got := m.last(t); got.command != tt.metric || got.outcome != tt.outcome || got.locale != metricLocale(string(i.Locale)) {
 				t.Errorf("recorded %+v, want command %q, outcome %q", got, tt.metric, tt.outcome)
 			}
-			checkGolden(t, tt.name, resp)
+			golden(t, "handle/"+tt.name, resp)
 		})
 	}
 }
@@ -306,7 +276,7 @@ func TestHandleAutocomplete(t *testing.T) {
 			if got := m.last(t); got.command != tt.metric || got.outcome != outcomeOK || m.autocomplete != 1 {
 				t.Errorf("recorded %+v and %d autocompletes, want %q ok and 1", got, m.autocomplete, tt.metric)
 			}
-			checkGolden(t, tt.name, resp)
+			golden(t, "handle/"+tt.name, resp)
 		})
 	}
 }
@@ -339,7 +309,7 @@ func TestHandleRateLimit(t *testing.T) {
 			if resp.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
 				t.Errorf("%s: the rate limit notice is public", st.name)
 			}
-			checkGolden(t, "rate-limited", resp)
+			golden(t, "handle/rate-limited", resp)
 		}
 	}
 	// Another member is not held back by the first.
@@ -384,7 +354,7 @@ func TestMention(t *testing.T) {
 	if got := m.last(t); got.command != "mention" || got.outcome != outcomeAnswered || got.locale != "none" {
 		t.Errorf("recorded %+v", got)
 	}
-	checkGolden(t, "mention", send)
+	golden(t, "handle/"+"mention", send)
 
 	ignored := []struct {
 		name   string
