@@ -182,32 +182,16 @@ func (g *Gateway) onForumStart(s *discordgo.Session, m *discordgo.Message) {
 // answerForum replies to a forum post when the interview answers it, and
 // adds the reactions members rate the answer with.
 func (g *Gateway) answerForum(s *discordgo.Session, title string, m *discordgo.Message) {
-	if !g.begin() {
-		return
-	}
-	// Replies are not cancelled by Close: it waits for them.
-	ctx := context.Background()
-	go func() {
-		defer g.inflight.Done()
-		ctx, cancel := context.WithTimeout(ctx, 2*discordrest.Timeout)
-		defer cancel()
-		send := g.bot.ForumAnswer(ctx, title, m)
-		if send == nil {
-			return
-		}
-		// As for mentions: a message is not safe to send twice.
-		p := &discordrest.Policy{Attempts: 3, Stop: g.quit, AttemptTimeout: discordrest.Timeout, Log: g.log}
-		sent, err := s.ChannelMessageSendComplex(m.ChannelID, send, discordrest.Retrying(ctx, p)...)
-		if err != nil {
-			g.log.Error("reply to forum post", "thread", m.ChannelID, "err", discordrest.Redact(err))
-			return
-		}
-		// A reaction is safe to add twice.
-		rp := &discordrest.Policy{Attempts: 3, ServerErrors: true, Backoff: time.Second, Stop: g.quit, AttemptTimeout: discordrest.Timeout, Log: g.log}
-		for _, emoji := range forumReactions {
-			if err := s.MessageReactionAdd(sent.ChannelID, sent.ID, emoji, discordrest.Retrying(ctx, rp)...); err != nil {
-				g.log.Warn("react to forum answer", "thread", m.ChannelID, "err", discordrest.Redact(err))
+	g.reply(s, m.ChannelID, "reply to forum post",
+		func(ctx context.Context) *discordgo.MessageSend { return g.bot.ForumAnswer(ctx, title, m) },
+		func(ctx context.Context, sent *discordgo.Message) {
+			// A reaction is safe to add twice.
+			rp := &discordrest.Policy{Attempts: 3, ServerErrors: true, Backoff: time.Second, Stop: g.quit, AttemptTimeout: discordrest.Timeout, Log: g.log}
+			for _, emoji := range forumReactions {
+				if err := s.MessageReactionAdd(sent.ChannelID, sent.ID, emoji, discordrest.Retrying(ctx, rp)...); err != nil {
+					g.log.Warn("react to forum answer", "thread", m.ChannelID, "err", discordrest.Redact(err))
+				}
 			}
-		}
-	}()
+		},
+		"thread", m.ChannelID)
 }

@@ -650,25 +650,37 @@ func (g *Gateway) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	// A forum post that mentions the bot asked it: it gets the mention's
 	// answer, whatever the verdict, and not a second one as a forum post.
 	g.forums.skip(m.Message)
+	g.reply(s, m.ChannelID, "reply to mention",
+		func(ctx context.Context) *discordgo.MessageSend { return g.bot.Mention(ctx, m.Message, self) }, nil,
+		"channel", m.ChannelID, "message", m.ID)
+}
+
+// reply builds a message and sends it to channel, in a goroutine that Close
+// waits for, then hands what was sent to sent (when not nil). A nil message
+// sends nothing. Rate limits are waited out, within the minute and until
+// Close; a message is not safe to send twice, so server errors are not
+// retried. A failure is logged as what, with attrs.
+func (g *Gateway) reply(s *discordgo.Session, channel, what string, build func(context.Context) *discordgo.MessageSend, sent func(context.Context, *discordgo.Message), attrs ...any) {
 	if !g.begin() {
 		return
 	}
-	// Replies are not cancelled by Close: it waits for them.
-	ctx := context.Background()
 	go func() {
 		defer g.inflight.Done()
-		ctx, cancel := context.WithTimeout(ctx, 2*discordrest.Timeout)
+		// Replies are not cancelled by Close: it waits for them.
+		ctx, cancel := context.WithTimeout(context.Background(), 2*discordrest.Timeout)
 		defer cancel()
-		send := g.bot.Mention(ctx, m.Message, self)
+		send := build(ctx)
 		if send == nil {
 			return
 		}
-		// Rate limits are waited out, within the minute and until Close; a
-		// message is not safe to send twice, so server errors are not
-		// retried.
 		p := &discordrest.Policy{Attempts: 3, Stop: g.quit, AttemptTimeout: discordrest.Timeout, Log: g.log}
-		if _, err := s.ChannelMessageSendComplex(m.ChannelID, send, discordrest.Retrying(ctx, p)...); err != nil {
-			g.log.Error("reply to mention", "channel", m.ChannelID, "message", m.ID, "err", discordrest.Redact(err))
+		msg, err := s.ChannelMessageSendComplex(channel, send, discordrest.Retrying(ctx, p)...)
+		if err != nil {
+			g.log.Error(what, append(attrs, "err", discordrest.Redact(err))...)
+			return
+		}
+		if sent != nil {
+			sent(ctx, msg)
 		}
 	}()
 }
