@@ -79,8 +79,9 @@ func newGister(zhFold, enFold folder) *gister {
 		return out
 	}
 	space := func(string) string { return " " }
-	g.askEN = newPhrases(foldEN(gistAsking.en), space)
-	g.selfEN = newPhrases(append(foldEN(gistAsking.en), foldEN(gistSelf.en)...), space)
+	askEN := foldEN(gistAsking.en)
+	g.askEN = newPhrases(askEN, space)
+	g.selfEN = newPhrases(append(askEN, foldEN(gistSelf.en)...), space)
 	g.askZH = fold(gistAsking.zh)
 	for _, r := range gistChars {
 		g.chars += zhFold.apply(canonicalZH(string(r)))
@@ -89,16 +90,13 @@ func newGister(zhFold, enFold folder) *gister {
 	return g
 }
 
-// asks reports whether q asks for the gist of the whole interview: words
+// asksGist reports whether q asks for the gist of the whole interview: words
 // that ask for it, and nothing that is not filler, counting or the
 // interview itself.
 func (ix *Index) asksGist(q *question) bool {
 	g := ix.gister
-	asks := g.askEN.has(q.lower)
-	for _, w := range g.askZH {
-		asks = asks || strings.Contains(q.zh, w)
-	}
-	if !asks {
+	asksZH := slices.ContainsFunc(g.askZH, func(w string) bool { return strings.Contains(q.zh, w) })
+	if !asksZH && !g.askEN.has(q.lower) {
 		return false
 	}
 	for _, r := range ix.lex.stripZH(g.selfZH.Replace(q.zh)) {
@@ -113,7 +111,7 @@ func (ix *Index) asksGist(q *question) bool {
 // filler nor a number.
 func hasContent(en analysis.Analyzer, l *lexicon, text string) bool {
 	for _, tok := range en.Analyze([]byte(text)) {
-		if t := string(tok.Term); !l.stopWord(t) && !isNumber(t) && !isHan([]rune(t)[0]) {
+		if t := string(tok.Term); !l.stopWord(t) && !isNumber(t) && !HasHan(t) {
 			return true
 		}
 	}
