@@ -629,7 +629,13 @@ func TestGatewayResilience(t *testing.T) {
 					t.Fatal(err)
 				}
 			}, recovered: (*discordtest.Server).WaitReady, identify: 2},
-		{name: "missed heartbeat ACKs", discord: discordtest.Options{HeartbeatInterval: 100 * time.Millisecond},
+		// discordgo calls a connection a zombie after five intervals with
+		// no ACK. The interval is short so that it is found soon, and long
+		// enough that a test machine busy with the race detector and other
+		// tests never stalls the ACKs for five of them by itself: at 100 ms
+		// a spurious reconnect before the disruption lost the first
+		// question now and then under load.
+		{name: "missed heartbeat ACKs", discord: discordtest.Options{HeartbeatInterval: 300 * time.Millisecond},
 			disrupt: func(t *testing.T, e *gwEnv) {
 				ctx := ctxFor(t)
 				if _, err := e.srv.WaitStats(ctx, func(st discordtest.Stats) bool { return st.HeartbeatACKs >= 2 }); err != nil {
