@@ -35,7 +35,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -397,45 +399,96 @@ func (ix *Index) rank(ctx context.Context, q *question) ([]scored, error) {
 }
 
 // match returns the passages that match q with bleve's scores, in the
-// index's order. It reads bleve's searcher directly rather than through
-// SearchInContext: an 88-passage index needs no top-N collector, and the
-// collector's pools, stored-field loading and result maps cost more than
-// the search itself. The scores are bleve's own (TestRankMatchesBleve).
+// index's order. It reads bleve's term searchers directly rather than
+// through SearchInContext: an 88-passage index needs no top-N collector,
+// and the collector's pools, stored-field loading and result maps cost more
+// than the search itself. Nor does it merge the term searchers through
+// bleve's disjunction searcher, whose heap re-orders them at every
+// posting: with so few passages, one array indexed by passage adds up the
+// same sums. The scoring is the disjunction's own: every term searcher
+// normalised by one query norm, and a passage's sum scaled by the share of
+// terms that matched it (TestRankMatchesBleve compares it with bleve's).
 func (ix *Index) match(ctx context.Context, q *question) ([]scored, error) {
+	terms := ix.terms(q)
+	if len(terms) == 0 {
+		return nil, nil
+	}
 	reader, err := ix.bleve.Reader()
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	defer reader.Close()
 	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey, search.GetScoringModelCallbackFn(bm25))
-	s, err := ix.query(q).Searcher(ctx, reader, ix.mapping, search.SearcherOptions{})
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+	searchers := make([]search.Searcher, 0, len(terms))
+	defer func() {
+		for _, s := range searchers {
+			s.Close()
+		}
+	}()
+	weights := 0.0
+	for _, t := range terms {
+		s, err := t.Searcher(ctx, reader, ix.mapping, search.SearcherOptions{})
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		searchers = append(searchers, s)
+		weights += s.Weight()
 	}
-	defer s.Close()
+	norm := 1 / math.Sqrt(weights)
+
 	pool := ix.matchPools.Get().(*search.DocumentMatchPool)
 	defer ix.matchPools.Put(pool)
 	sctx := &search.SearchContext{DocumentMatchPool: pool, IndexReader: reader}
-	hits := make([]scored, 0, len(ix.article.Passages))
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("search: %w", err)
+	type sum struct {
+		id      string // bleve's number for the passage
+		score   float64
+		matched int
+	}
+	sums := make([]sum, len(ix.article.Passages))
+	var found []int32
+	// bleve's number for a passage is looked up once a search: the
+	// snapshot's numbers are its own
+	byID := make(map[string]int32, len(ix.article.Passages))
+	for _, s := range searchers {
+		s.SetQueryNorm(norm)
+		for {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("search: %w", err)
+			}
+			dm, err := s.Next(sctx)
+			if err != nil {
+				return nil, fmt.Errorf("search: %w", err)
+			}
+			if dm == nil {
+				break
+			}
+			doc, seen := byID[string(dm.IndexInternalID)]
+			if !seen {
+				id, err := reader.ExternalID(dm.IndexInternalID)
+				if err != nil {
+					return nil, fmt.Errorf("search: %w", err)
+				}
+				key := string(dm.IndexInternalID)
+				doc = -1
+				if i, ok := ix.article.Index(id); ok {
+					doc = int32(i)
+					sums[doc].id = key
+					found = append(found, doc)
+				}
+				byID[key] = doc
+			}
+			if doc >= 0 {
+				sums[doc].score += dm.Score
+				sums[doc].matched++
+			}
+			pool.Put(dm)
 		}
-		dm, err := s.Next(sctx)
-		if err != nil {
-			return nil, fmt.Errorf("search: %w", err)
-		}
-		if dm == nil {
-			break
-		}
-		id, err := reader.ExternalID(dm.IndexInternalID)
-		if err != nil {
-			return nil, fmt.Errorf("search: %w", err)
-		}
-		if i, ok := ix.article.Index(id); ok {
-			hits = append(hits, scored{int32(i), dm.Score})
-		}
-		pool.Put(dm)
+	}
+	// bleve's order: by its internal number
+	slices.SortFunc(found, func(a, b int32) int { return strings.Compare(sums[a].id, sums[b].id) })
+	hits := make([]scored, len(found))
+	for i, doc := range found {
+		hits[i] = scored{doc, sums[doc].score * (float64(sums[doc].matched) / float64(len(searchers)))}
 	}
 	return hits, nil
 }
@@ -459,10 +512,10 @@ func (ix *Index) rerank(q *question, p *data.Passage, score float64) float64 {
 	return score
 }
 
-// query builds the bleve query: one term query per term, in the field of its
+// terms are the term queries of q: one per term, in the field of its
 // language. User text only ever reaches bleve as terms of a named field, so
 // no character of it is query syntax.
-func (ix *Index) query(q *question) query.Query {
+func (ix *Index) terms(q *question) []query.Query {
 	qs := make([]query.Query, 0, len(q.zhSearch)+len(q.enSearch)+len(q.corrections))
 	term := func(t, field string, boost float64) {
 		tq := query.NewTermQuery(t)
@@ -479,8 +532,5 @@ func (ix *Index) query(q *question) query.Query {
 	for _, c := range q.corrections {
 		term(c.term, c.field, boostFuzzy)
 	}
-	if len(qs) == 0 {
-		return query.NewMatchNoneQuery()
-	}
-	return query.NewDisjunctionQuery(qs)
+	return qs
 }

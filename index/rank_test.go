@@ -6,11 +6,15 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
 )
 
-// TestRankMatchesBleve checks that scorch used directly, read through its
-// searcher, gives the passages and scores that package bleve's own index
-// and search do over the same documents.
+// TestRankMatchesBleve checks that scorch used directly, its term searchers
+// added up as bleve's disjunction does, gives the passages and scores that
+// package bleve's own index and search give for a disjunction of the same
+// terms over the same documents: questions of more than ten terms (bleve
+// merges those with a heap) and of fewer (with a slice).
 func TestRankMatchesBleve(t *testing.T) {
 	t.Parallel()
 	ix, err := SharedIndex()
@@ -32,14 +36,20 @@ func TestRankMatchesBleve(t *testing.T) {
 	if err := b.Batch(batch); err != nil {
 		t.Fatal(err)
 	}
+	var many, few bool
 	for _, text := range []string{"小扎為什麼說研究員更在乎GPU?", "数据中心为什么要搭帐篷", "How soon does Zuckerberg think superintelligence will arrive?", "Hyperian 5GW", "天氣"} {
 		t.Run(text, func(t *testing.T) {
 			q := ix.parse(text)
+			if len(ix.terms(q)) > searcher.DisjunctionHeapTakeover {
+				many = true
+			} else {
+				few = true
+			}
 			got, err := ix.match(t.Context(), q)
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := b.SearchInContext(t.Context(), bleve.NewSearchRequestOptions(ix.query(q), len(a.Passages), 0, false))
+			res, err := b.SearchInContext(t.Context(), bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(ix.terms(q)), len(a.Passages), 0, false))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -57,5 +67,8 @@ func TestRankMatchesBleve(t *testing.T) {
 				}
 			}
 		})
+	}
+	if !many || !few {
+		t.Errorf("the questions do not try both of bleve's disjunctions (more than %d terms: %v; fewer: %v)", searcher.DisjunctionHeapTakeover, many, few)
 	}
 }
