@@ -17,3 +17,11 @@ var SharedIndex = sync.OnceValues(func() (*Index, error) {
 	}
 	return NewWithOptions(a, Options{})
 })
+
+// WithCache is ix with a result cache of its own, of size answers: the same
+// index, searched the same way, without building it again.
+func (ix *Index) WithCache(size int) *Index {
+	c := *ix
+	c.cache = newResultCache(size)
+	return &c
+}

@@ -89,7 +89,7 @@ type Index struct {
 	queue *bleveindex.AnalysisQueue
 	// matchPools holds bleve's DocumentMatch pools for reuse: a search
 	// that makes its own allocates more in it than in all else.
-	matchPools sync.Pool
+	matchPools *sync.Pool
 	zh         zhAnalyzer
 	en         analysis.Analyzer
 	stats      *termStats
@@ -209,8 +209,8 @@ func NewWithOptions(a *data.Article, opts Options) (*Index, error) {
 	ix := &Index{
 		article: a, bleve: b, mapping: newMapping(), queue: queue, en: en, cache: newResultCache(opts.CacheSize),
 		zhFold: newFolder(zhGroups), enFold: newFolder(enGroups),
+		matchPools: &sync.Pool{New: func() any { return search.NewDocumentMatchPool(64, 0) }},
 	}
-	ix.matchPools.New = func() any { return search.NewDocumentMatchPool(64, 0) }
 	// What reads only the passages and the word lists is built beside the
 	// bleve index, on another core.
 	var side sync.WaitGroup

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/interviewbot/interviewbot/data"
 	"github.com/interviewbot/interviewbot/index"
 	"github.com/interviewbot/interviewbot/internal/language"
 )
@@ -173,15 +172,7 @@ func TestSearchConcurrent(t *testing.T) {
 
 func TestSearchCacheReturnsSameAnswer(t *testing.T) {
 	t.Parallel()
-	a, err := data.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := index.NewWithOptions(a, index.Options{CacheSize: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := newIndex(t).WithCache(2)
 	ctx := context.Background()
 	first, _ := ix.Search(ctx, index.Request{Question: "Hyperion?", Limit: 3})
 	again, _ := ix.Search(ctx, index.Request{Question: " Hyperion? ", Limit: 3})
