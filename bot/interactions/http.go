@@ -64,6 +64,11 @@ const (
 	// could not even be deferred in time with certainty, so it is refused
 	// at once rather than answered into the void.
 	shedAge = 2500 * time.Millisecond
+	// writeTimeout bounds writing a response, for a client that reads
+	// slowly or not at all. An interaction's answer gets it afresh once
+	// it is ready, however long it took: how long an answer may take is
+	// SlowAfter's to say.
+	writeTimeout = 10 * time.Second
 )
 
 // ServerConfig is what the HTTP server needs. Bot and a 32-byte PublicKey
@@ -115,6 +120,8 @@ type Server struct {
 	maxConns  int
 	grace     time.Duration
 	now       func() time.Time
+	// writeTimeout is the const of that name but in tests.
+	writeTimeout time.Duration
 
 	// slots bounds the interactions in flight: a token is taken once the
 	// body is read and verified, and given back when the answer, deferred
@@ -158,6 +165,8 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 		maxConns:  cfg.MaxConns,
 		grace:     cfg.ShutdownTimeout,
 		now:       cfg.Now,
+
+		writeTimeout: writeTimeout,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -214,9 +223,9 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		// slow is a stuck or hostile client.
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
-		// Above bot.DefaultSlowAfter: an answer is written by then, deferred
-		// or not.
-		WriteTimeout: 10 * time.Second,
+		// Counted from the request's arrival; answer resets it when an
+		// interaction's answer is ready.
+		WriteTimeout: s.writeTimeout,
 		// Discord keeps connections to an endpoint alive between
 		// interactions.
 		IdleTimeout:    120 * time.Second,
@@ -575,6 +584,11 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, i *discordgo.Int
 	if err != nil {
 		return fmt.Errorf("encode response: %w", err)
 	}
+	// The server's write deadline started when the request arrived; with
+	// a SlowAfter near or above it, a ready answer would be cut off, and
+	// Discord would see the connection close with nothing said. (It fails
+	// only on a connection gone, where the write below fails too.)
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.writeTimeout))
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Content-Length", strconv.Itoa(len(body)))

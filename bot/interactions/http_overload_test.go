@@ -546,6 +546,37 @@ func (s *gateSearcher) Search(ctx context.Context, req index.Request) (*index.Re
 	return s.Searcher.Search(ctx, req)
 }
 
+// TestHTTPAnswerAfterWriteTimeout checks that an answer ready after the
+// server's write timeout has passed, counted from the request, is still
+// written: the timeout is for writing, and how long an answer may take is
+// SlowAfter's to say.
+func TestHTTPAnswerAfterWriteTimeout(t *testing.T) {
+	const writeTimeout = 100 * time.Millisecond
+	g := &gateSearcher{gate: make(chan struct{})}
+	e := newEndpoint(t, endpointOptions{
+		searcher:     func(ix *index.Index) bot.Searcher { g.Searcher = ix; return g },
+		clock:        newTestClock(),
+		slowAfter:    time.Hour,
+		writeTimeout: writeTimeout,
+	})
+	release := sync.OnceFunc(func() { close(g.gate) })
+	t.Cleanup(release)
+	r := e.openSigned(t, interaction(discordgo.InteractionApplicationCommand, "en-US", askData("What is Hyperion?", false)))
+	r.sendBody(t)
+	waitUntil(t, "the ask to be searching", func() bool { return g.inside.Load() == 1 })
+	// Real time, not the test clock's: the deadline is the kernel's.
+	time.Sleep(3 * writeTimeout)
+	release()
+	resp := r.response(t, wait)
+	var w wireResponse
+	if err := json.NewDecoder(resp.Body).Decode(&w); err != nil {
+		t.Fatalf("status %d, body: %v", resp.StatusCode, err)
+	}
+	if resp.StatusCode != http.StatusOK || w.Type != discordgo.InteractionResponseChannelMessageWithSource || w.Data == nil || len(w.Data.Embeds) == 0 {
+		t.Errorf("status %d, type %d: want 200 and an answer with its passages", resp.StatusCode, w.Type)
+	}
+}
+
 // TestHTTPWorkers checks that no more interactions are worked on at once
 // than there are workers. The rest wait their turn where their age is
 // counted, and are deferred when it runs out, rather than all sharing the

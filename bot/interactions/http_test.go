@@ -50,6 +50,8 @@ type endpointOptions struct {
 	maxConns    int
 	workers     int
 	ready       func() bool
+	// writeTimeout replaces the server's write deadline when not zero.
+	writeTimeout time.Duration
 	// clock is the bot's and the server's; nil means time.Now.
 	clock *testClock
 	// quiet keeps the log, from info up, without showing it: for loads.
@@ -113,6 +115,9 @@ func newEndpoint(t testing.TB, opts endpointOptions) *endpoint {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if opts.writeTimeout > 0 {
+		interactions.SetWriteTimeout(srv, opts.writeTimeout)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
