@@ -574,21 +574,25 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, i *discordgo.Int
 	select {
 	case resp = <-first:
 	case <-served:
+		// It may have answered just before it ended.
 		select {
 		case resp = <-first:
 		default:
-			return errors.New("the bot answered nothing")
 		}
+	}
+	// The server's write deadline started when the request arrived; with
+	// a SlowAfter near or above it, what is written now, the answer or the
+	// error, would be cut off, and Discord would see the connection close
+	// with nothing said. (It fails only on a connection gone, where the
+	// write fails too.)
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.writeTimeout))
+	if resp == nil {
+		return errors.New("the bot answered nothing")
 	}
 	body, err := bot.EncodeResponse(resp)
 	if err != nil {
 		return fmt.Errorf("encode response: %w", err)
 	}
-	// The server's write deadline started when the request arrived; with
-	// a SlowAfter near or above it, a ready answer would be cut off, and
-	// Discord would see the connection close with nothing said. (It fails
-	// only on a connection gone, where the write below fails too.)
-	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.writeTimeout))
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Content-Length", strconv.Itoa(len(body)))

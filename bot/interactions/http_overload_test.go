@@ -555,7 +555,6 @@ func TestHTTPAnswerAfterWriteTimeout(t *testing.T) {
 	g := &gateSearcher{gate: make(chan struct{})}
 	e := newEndpoint(t, endpointOptions{
 		searcher:     func(ix *index.Index) bot.Searcher { g.Searcher = ix; return g },
-		clock:        newTestClock(),
 		slowAfter:    time.Hour,
 		writeTimeout: writeTimeout,
 	})
